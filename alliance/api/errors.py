@@ -1,0 +1,62 @@
+"""One error shape for the whole API: {"code": ..., "message": ..., "details": {...}}."""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from alliance.errors import AllianceError
+
+# DRF's own exceptions mapped to our stable codes.
+DRF_CODES = {
+    exceptions.ValidationError: "invalid",
+    exceptions.ParseError: "malformed_request",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.PermissionDenied: "not_allowed",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+}
+
+
+def error_response(code: str, message, status_code: int, details=None) -> Response:
+    return Response(
+        {"code": code, "message": str(message), "details": details or {}}, status=status_code
+    )
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, AllianceError):
+        return error_response(exc.code, exc.message, exc.status, exc.details)
+    if isinstance(exc, DjangoValidationError):
+        details = (
+            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        )
+        return error_response(
+            "invalid", _("Les données envoyées ne sont pas valides."), 400, details
+        )
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    code = next((c for cls, c in DRF_CODES.items() if isinstance(exc, cls)), "error")
+    if isinstance(exc, exceptions.ValidationError):
+        details = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
+        message = _("Les données envoyées ne sont pas valides.")
+    else:
+        details = {}
+        message = exc.detail if isinstance(exc.detail, str) else str(exc)
+    response.data = {"code": code, "message": str(message), "details": details}
+    if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
+        response["WWW-Authenticate"] = "Token"
+    return response
