@@ -64,12 +64,12 @@ clean:
 	rm -rf $(VENV) .test-db.sqlite3* .daphne-*.log .pytest_cache staticfiles
 
 # Extract French msgids into each app's English catalogue, then fill them from its table.
-APPS_WITH_MESSAGES ?= alliance proposals deliberation frontend
+APPS_WITH_MESSAGES ?= alliance proposals deliberation documents assemblies frontend
 messages-extract: install
 	@for app in $(APPS_WITH_MESSAGES); do \
 		[ -d $$app ] || continue; mkdir -p $$app/locale; \
 		(cd $$app && DJANGO_SETTINGS_MODULE=alliance.test_settings PYTHONPATH=.. \
 			../$(VENV)/bin/django-admin makemessages -l en --no-obsolete -v0); \
-		[ -f $$app/locale/en/table.py ] && $(PY) scripts/po_fill.py $$app/locale/en/table.py \
-			$$app/locale/en/LC_MESSAGES/django.po || true; \
+		$(PY) scripts/po_fill.py locale/en-tables $$app/locale/en/LC_MESSAGES/django.po || true; \
 	done
+	$(PY) manage.py compilemessages --ignore '.venv/*' -v0

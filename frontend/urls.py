@@ -1,7 +1,7 @@
-"""Page routes. Each area keeps its views in `frontend/views/<area>.py`."""
+"""Page routes: one module per area in `frontend/routes/`, all in the `frontend` namespace."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from frontend.views import home
 
@@ -11,4 +11,11 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("frontend.routes.accounts")),
+    path("", include("frontend.routes.directory")),
+    path("", include("frontend.routes.proposals")),
+    path("", include("frontend.routes.consultation")),
+    path("", include("frontend.routes.debates")),
+    path("", include("frontend.routes.documents")),
+    path("", include("frontend.routes.assemblies")),
 ]

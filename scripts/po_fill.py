@@ -1,8 +1,8 @@
 """Fill empty English translations of .po files from a small Python table.
 
-    python scripts/po_fill.py TABLE.py app/locale/en/LC_MESSAGES/django.po [...]
+    python scripts/po_fill.py TABLES_DIR app/locale/en/LC_MESSAGES/django.po [...]
 
-TABLE.py defines `EN = {"msgid in French": "English", "singular": ("one", "many"), ...}`.
+Every `TABLES_DIR/*.py` defines `EN = {"msgid in French": "English", "singular": ("one", "many"), ...}`.
 Only empty msgstr are filled; entries marked fuzzy lose the mark once filled. Prints the
 msgids still untranslated, so that nothing is forgotten silently.
 """
@@ -11,6 +11,7 @@ import ast
 import itertools
 import runpy
 import sys
+from pathlib import Path
 
 
 def unquote(lines: list[str]) -> str:
@@ -77,7 +78,9 @@ def fill(path: str, table: dict) -> list[str]:
 
 
 def main() -> int:
-    table = runpy.run_path(sys.argv[1])["EN"]
+    table = {}
+    for path in sorted(Path(sys.argv[1]).glob("*.py")):
+        table.update(runpy.run_path(str(path))["EN"])
     status = 0
     for path in sys.argv[2:]:
         for msgid in fill(path, table):

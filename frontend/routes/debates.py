@@ -1,0 +1,3 @@
+"""Pages of the debates area (views in frontend/views/debates.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the proposals area (views in frontend/views/proposals.py)."""
+
+urlpatterns: list = []
