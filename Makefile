@@ -21,7 +21,7 @@ install: $(VENV)/.installed
 
 # Compiled catalogues are committed; recompile when gettext is there (CI installs it).
 messages: install
-	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv/*' -v0; \
+	@if command -v msgfmt >/dev/null; then $(PY) manage.py compilemessages --ignore '.venv/*' -v0 --settings=alliance.test_settings; \
 	else echo "gettext absent: using the committed .mo files"; fi
 
 run: install messages
@@ -72,4 +72,4 @@ messages-extract: install
 			../$(VENV)/bin/django-admin makemessages -l en --no-obsolete -v0); \
 		$(PY) scripts/po_fill.py locale/en-tables $$app/locale/en/LC_MESSAGES/django.po || true; \
 	done
-	$(PY) manage.py compilemessages --ignore '.venv/*' -v0
+	$(PY) manage.py compilemessages --ignore '.venv/*' -v0 --settings=alliance.test_settings
