@@ -26,7 +26,7 @@ def quote(text: str) -> str:
 
 
 def fill(path: str, table: dict) -> list[str]:
-    blocks = open(path, encoding="utf-8").read().split("\n\n")
+    blocks = open(path, encoding="utf-8").read().rstrip("\n").split("\n\n")
     missing, out = [], []
     for block in blocks:
         lines = block.split("\n")
@@ -73,7 +73,7 @@ def fill(path: str, table: dict) -> list[str]:
         else:
             keep.append(f"msgstr {quote(value)}")
         out.append("\n".join(keep))
-    open(path, "w", encoding="utf-8").write("\n\n".join(out))
+    open(path, "w", encoding="utf-8").write("\n\n".join(out) + "\n")
     return missing
 
 
