@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "alliance",
     "proposals",
     "deliberation",
+    "documents",
+    "assemblies",
     "frontend",
 ]
 

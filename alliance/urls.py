@@ -5,6 +5,10 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 # One `api/` include per domain app; each app owns its `api_urls.py`.
 api_patterns = [
     path("", include("alliance.api_urls")),
+    path("", include("proposals.api_urls")),
+    path("", include("deliberation.api_urls")),
+    path("", include("documents.api_urls")),
+    path("", include("assemblies.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -7,6 +7,12 @@ from django.utils.translation import gettext as _
 # Each app contributes a `demo.load(stdout=...)`, in this order (later ones use earlier data).
 DEMO_LOADERS = [
     "alliance.demo",
+    "proposals.scenarios.demo",
+    "proposals.consultation.demo",
+    "deliberation.demo",
+    "deliberation.synthesis.demo",
+    "documents.demo",
+    "assemblies.demo",
 ]
 
 

@@ -1,0 +1,1 @@
+"""assemblies models."""

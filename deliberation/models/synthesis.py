@@ -1,0 +1,3 @@
+"""Synthesis models: pinned points, opinion groups."""
+
+__all__: list[str] = []

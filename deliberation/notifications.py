@@ -1,0 +1,65 @@
+"""`notify()`: the one way any app tells people something happened.
+
+It writes in-app notifications in the caller's transaction; people who chose immediate
+e-mails get one once the transaction commits. Daily digests are sent by
+`manage.py send_digests`.
+"""
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.utils import timezone
+
+from deliberation.models import Follow, Notification, NotificationFrequency
+
+
+def followers_of(target):
+    from alliance.models import User
+
+    content_type = ContentType.objects.get_for_model(target)
+    return User.objects.filter(
+        is_active=True,
+        follows__content_type=content_type,
+        follows__object_id=target.pk,
+    )
+
+
+def _immediate_recipient_ids(recipient_ids) -> set[int]:
+    from alliance.models import User
+
+    return set(
+        User.objects.filter(pk__in=recipient_ids, email__gt="")
+        .filter(notification_preference__email_frequency=NotificationFrequency.IMMEDIATE)
+        .values_list("pk", flat=True)
+    )
+
+
+def notify(*, recipients, kind: str, title: str, url: str, body: str = "", exclude=None) -> int:
+    """Notify each recipient once (a queryset or iterable of users); returns how many."""
+    exclude_id = getattr(exclude, "pk", None)
+    ids = {getattr(r, "pk", r) for r in recipients} - {exclude_id}
+    if not ids:
+        return 0
+    created = Notification.objects.bulk_create(
+        Notification(recipient_id=pk, kind=kind, title=str(title), url=url, body=str(body))
+        for pk in sorted(ids)
+    )
+    immediate = _immediate_recipient_ids(ids)
+    if immediate:
+        notification_ids = [n.pk for n in created if n.recipient_id in immediate]
+        transaction.on_commit(lambda: send_immediate_emails(notification_ids))
+    return len(created)
+
+
+def send_immediate_emails(notification_ids) -> int:
+    pending = Notification.objects.filter(
+        pk__in=notification_ids, emailed_at__isnull=True
+    ).select_related("recipient")
+    messages = [
+        (n.title, f"{n.body}\n\n{n.url}".strip(), settings.DEFAULT_FROM_EMAIL, [n.recipient.email])
+        for n in pending
+    ]
+    sent = send_mass_mail(messages, fail_silently=True)
+    pending.update(emailed_at=timezone.now())
+    return sent

@@ -1,0 +1,3 @@
+"""consultation models."""
+
+__all__: list[str] = []

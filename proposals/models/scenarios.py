@@ -1,0 +1,3 @@
+"""scenarios models."""
+
+__all__: list[str] = []
