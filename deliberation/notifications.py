@@ -11,7 +11,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
-from deliberation.models import Follow, Notification, NotificationFrequency
+from deliberation.models import Notification, NotificationFrequency
 
 
 def followers_of(target):
