@@ -341,3 +341,22 @@ def choice_labels(poll: Poll, choice) -> str:
 
 def option_queryset(poll: Poll):
     return PollOption.objects.filter(poll=poll).order_by("position")
+
+
+def ledger_head(poll: Poll) -> str:
+    """The hash of the poll's last ledger entry: it vouches for the whole chain."""
+    return poll.ledger.order_by("-index").values_list("hash", flat=True).first() or ""
+
+
+def receipt_check(poll: Poll, receipt: str) -> dict:
+    """Whether the ballot of `receipt` is counted, and as what (only its holder knows it)."""
+    import hashlib
+
+    digest = hashlib.sha256(receipt.encode()).hexdigest()
+    ballot = Ballot.objects.filter(poll=poll, receipt_hash=digest).first()
+    return {
+        "counted": ballot is not None,
+        "receipt_hash": digest,
+        "choice": ballot.choice if ballot else None,
+        "weight": tallying.decimal(ballot.weight) if ballot else None,
+    }
