@@ -1,5 +1,6 @@
 """Counting methods against hand-computed cases (alliance.counting is pure: no database)."""
 
+import random
 from decimal import Decimal
 from fractions import Fraction as F
 
@@ -355,3 +356,32 @@ def test_ranking_validation(ranking, code):
 
 def test_partial_ranking_puts_unranked_options_last_together():
     assert validate_ranking(["A", "B", "C"], ["B"]) == (frozenset("B"), frozenset("AC"))
+
+
+def majority_value(grades):
+    """Balinski–Laraki by hand: remove the lower median vote one at a time (grade indexes)."""
+    remaining, value = sorted(grades), []
+    while remaining:
+        value.append(remaining.pop(len(remaining) // 2))
+    return value
+
+
+def test_majority_judgment_matches_the_one_vote_at_a_time_definition():
+    rng = random.Random(6)
+    for _ in range(300):
+        voters, options = rng.randint(1, 9), ["A", "B", "C"]
+        columns = {o: [rng.choice(DEFAULT_GRADE_KEYS[:4]) for _ in range(voters)] for o in options}
+        weights = [rng.randint(1, 3) for _ in range(voters)]
+        result = tally_majority_judgment(options, grade_ballots(columns, weights))
+        expanded = {
+            o: [
+                DEFAULT_GRADE_KEYS.index(g)
+                for g, w in zip(c, weights, strict=True)
+                for _ in range(w)
+            ]
+            for o, c in columns.items()
+        }
+        expected: dict[tuple, list[str]] = {}
+        for o in options:
+            expected.setdefault(tuple(majority_value(expanded[o])), []).append(o)
+        assert result.order == tuple(tuple(group) for _, group in sorted(expected.items()))
