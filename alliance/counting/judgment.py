@@ -143,7 +143,8 @@ def tally_majority_judgment(
     *,
     grades: Sequence[str] = DEFAULT_GRADE_KEYS,
 ) -> JudgmentResult:
-    """`ballots` are `(weight, {option: grade key})`; returns the full ordering."""
+    """`ballots` are `(weight, {option: grade key})`; returns the full ordering (empty, with no
+    winner, when no weight was cast)."""
     grades = tuple(grades)
     counts = {option: [Fraction(0)] * len(grades) for option in options}
     count, cast = 0, Fraction(0)
@@ -154,7 +155,7 @@ def tally_majority_judgment(
         count += 1
         cast += weight
     if not options or cast == 0:
-        return JudgmentResult(grades, (), (tuple(options),) if options else (), count, cast)
+        return JudgmentResult(grades, (), (), count, cast)
     scale = math.lcm(*(w.denominator for c in counts.values() for w in c))
     votes = {option: [int(w * scale) for w in c] for option, c in counts.items()}
     ordered = sorted(options, key=cmp_to_key(lambda x, y: _compare(votes[x], votes[y])))

@@ -267,6 +267,11 @@ def test_majority_judgment_fractional_weights_equal_whole_votes():
     assert doubled.order == whole.order
 
 
+def test_majority_judgment_without_ballots_has_no_winner():
+    result = tally_majority_judgment(["A", "B"], [])
+    assert (result.order, result.winners, result.ballots) == ((), (), 0)
+
+
 @pytest.mark.parametrize(
     ("ballot", "code"),
     [
