@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
+from alliance.errors import InvalidInput
 from alliance.models import Network, Organisation, User
 
 ORGANISATION_FIELDS = ("name", "city", "region", "website", "entrepreneurs_count", "active")
+
+
+def _validate(organisation: Organisation) -> None:
+    try:
+        organisation.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Les informations de la CAE ne sont pas valides."),
+            code="invalid_organisation",
+            details=exc.message_dict,
+        ) from exc
 
 
 @transaction.atomic
@@ -27,7 +41,7 @@ def organisation_upsert(
     organisation = Organisation.objects.select_for_update().filter(slug=slug).first()
     if organisation is None:
         organisation = Organisation(slug=slug, **values)
-        organisation.full_clean()
+        _validate(organisation)
         organisation.save()
         if networks:
             organisation.networks.set(networks)
@@ -37,7 +51,7 @@ def organisation_upsert(
     for field in changed:
         setattr(organisation, field, values[field])
     if changed:
-        organisation.full_clean()
+        _validate(organisation)
         organisation.save(update_fields=[*changed, "updated_at"])
     if networks is not None:
         wanted = {network.pk for network in networks}
