@@ -66,7 +66,11 @@ def test_password_change_with_a_wrong_old_password_changes_nothing(client, membe
     client.force_login(member)
     response = client.post(
         "/profil/mot-de-passe/",
-        {"old_password": "nope", "new_password1": "x-long-2018-a", "new_password2": "x-long-2018-a"},
+        {
+            "old_password": "nope",
+            "new_password1": "x-long-2018-a",
+            "new_password2": "x-long-2018-a",
+        },
     )
     assert response.status_code == 200
     assert "Votre ancien mot de passe est incorrect" in response.content.decode()

@@ -61,7 +61,7 @@ def test_two_daphne_services_from_one_image_serve_the_asgi_application():
         command = service["command"]
         assert command[0] == "daphne"
         assert command[-1] == "alliance.asgi:application"
-        assert "0.0.0.0" in command
+        assert "0.0.0.0" in command  # noqa: S104 (inside the container)
 
 
 def test_migrations_run_once_before_the_daphne_services_start():

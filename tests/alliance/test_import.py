@@ -117,7 +117,7 @@ Mauvais site,Lyon,ARA,pas une adresse,10,,peut-être
 def test_bad_file_is_refused_with_line_numbered_errors_and_nothing_imported(tmp_path):
     path = write(tmp_path, BAD_FILE)
     with pytest.raises(CommandError, match="rien n'a été importé"):
-        _out, err = run(path)
+        run(path)
     assert not Organisation.objects.exists()
 
     with pytest.raises(InvalidInput) as refused:
@@ -174,7 +174,7 @@ def test_malformed_files(content, line, code):
 
 
 def test_line_numbers_count_physical_lines_of_multiline_cells():
-    content = 'name,city\n"La\nTrame",Nantes\nEnvol,Nantes,x\n'.encode()
+    content = b'name,city\n"La\nTrame",Nantes\nEnvol,Nantes,x\n'
     with pytest.raises(InvalidInput) as refused:
         parse_organisations(content)
     assert refused.value.details["errors"][0]["line"] == 4
@@ -183,3 +183,14 @@ def test_line_numbers_count_physical_lines_of_multiline_cells():
 def test_missing_file_is_a_clear_command_error():
     with pytest.raises(CommandError, match="Impossible de lire"):
         run("/nonexistent/cae.csv")
+
+
+def test_errors_are_translated_with_the_same_codes():
+    from django.utils import translation
+
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
+        parse_organisations(b"name,region\nLa Trame,Atlantide\n")
+    assert str(refused.value.message) == "The file contains errors: nothing was imported."
+    assert refused.value.details["errors"] == [
+        {"line": 2, "code": "unknown_region", "message": "Unknown region: “Atlantide”."}
+    ]
