@@ -71,3 +71,19 @@ def user_token_regenerate(*, user: User) -> Token:
 def user_token_get_or_create(*, user: User) -> Token:
     token, _created = Token.objects.get_or_create(user=user)
     return token
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, first_name: str, last_name: str, email: str) -> User:
+    """A person changes their own name and email address (password resets go there)."""
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
+    try:
+        user.full_clean(exclude=["password", "username"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Ces informations ne sont pas valides."),
+            code="invalid_profile",
+            details=exc.message_dict,
+        ) from exc
+    user.save(update_fields=["first_name", "last_name", "email"])
+    return user

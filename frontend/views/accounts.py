@@ -4,21 +4,47 @@ Django's auth views are used as they are; only their templates and the `frontend
 are ours (Django's defaults reverse un-namespaced names and use the admin's templates).
 """
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from alliance import services
+from alliance.errors import InvalidInput
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=_lazy("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(label=_lazy("Nom"), max_length=150, required=False)
+    email = forms.EmailField(label=_lazy("Courriel"), required=True)
 
 
 @login_required
 def profile(request):
-    token = services.user_token_get_or_create(user=request.user)
-    return render(request, "accounts/profile.html", {"person": request.user, "token": token})
+    person = request.user
+    initial = {
+        "first_name": person.first_name,
+        "last_name": person.last_name,
+        "email": person.email,
+    }
+    form = ProfileForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_profile_update(user=person, **form.cleaned_data)
+        except InvalidInput as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Profil enregistré."))
+            return redirect("frontend:profile")
+    token = services.user_token_get_or_create(user=person)
+    return render(
+        request, "accounts/profile.html", {"person": person, "token": token, "form": form}
+    )
 
 
 @login_required

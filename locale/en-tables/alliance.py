@@ -60,4 +60,7 @@ EN = {
     "colonnes inconnues : %(columns)s": "unknown columns: %(columns)s",
     "colonnes manquantes : %(columns)s": "missing columns: %(columns)s",
     "ligne %(line)s : %(message)s [%(code)s]": "line %(line)s: %(message)s [%(code)s]",
+    "Vérifier le fichier sans rien écrire.": "Check the file without writing anything.",
+    "Fichier valide : %(count)s CAE. Rien n'a été écrit (--dry-run).": "Valid file: %(count)s CAEs. Nothing was written (--dry-run).",
+    "Ces informations ne sont pas valides.": "These details are not valid.",
 }

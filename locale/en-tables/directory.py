@@ -70,4 +70,8 @@ EN = {
     "administration": "administration",
     "délégué·e de sa CAE": "delegate of their CAE",
     "membre de sa CAE": "member of their CAE",
+    "Enregistrer": "Save",
+    "Modifier mon nom et mon courriel": "Change my name and email",
+    "Profil enregistré.": "Profile saved.",
+    "Prénom": "First name",
 }

@@ -107,3 +107,35 @@ def test_password_reset_for_an_unknown_address_sends_nothing_and_says_the_same(c
 
 def test_login_page_links_to_password_reset(client):
     assert "/mot-de-passe-oublie/" in client.get("/connexion/").content.decode()
+
+
+def test_profile_edits_name_and_email(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/profil/", {"first_name": "Anne", "last_name": "Durand", "email": "anne@example.org"}
+    )
+    assert response["Location"] == "/profil/"
+    member.refresh_from_db()
+    assert (member.first_name, member.last_name, member.email) == (
+        "Anne",
+        "Durand",
+        "anne@example.org",
+    )
+
+
+def test_profile_refuses_a_bad_email_and_changes_nothing(client, member):
+    client.force_login(member)
+    before = member.email
+    response = client.post("/profil/", {"first_name": "Anne", "last_name": "", "email": "nope"})
+    assert response.status_code == 200
+    assert "Saisissez une adresse e-mail valide." in response.content.decode()
+    member.refresh_from_db()
+    assert (member.first_name, member.email) == ("Camille", before)
+
+
+def test_profile_query_count(client, delegate, django_assert_num_queries):
+    client.force_login(delegate)
+    client.get("/profil/")  # creates the token
+    # session, user, token, the CAE (header and profile share the cached relation)
+    with django_assert_num_queries(4):
+        assert client.get("/profil/").status_code == 200

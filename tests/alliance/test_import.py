@@ -194,3 +194,9 @@ def test_errors_are_translated_with_the_same_codes():
     assert refused.value.details["errors"] == [
         {"line": 2, "code": "unknown_region", "message": "Unknown region: “Atlantide”."}
     ]
+
+
+def test_dry_run_checks_the_file_and_writes_nothing():
+    out, _err = run(SAMPLE, dry_run=True)
+    assert "Fichier valide : 5 CAE." in out
+    assert not Organisation.objects.exists()

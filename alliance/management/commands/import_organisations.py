@@ -31,8 +31,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help=_("Fichier CSV des CAE"))
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help=_("Vérifier le fichier sans rien écrire."),
+        )
 
-    def handle(self, *args, file, **options):
+    def handle(self, *args, file, dry_run=False, **options):
         path = Path(file)
         try:
             data = path.read_bytes()
@@ -49,6 +54,12 @@ class Command(BaseCommand):
                     % {"line": error["line"], "message": error["message"], "code": error["code"]}
                 )
             raise CommandError(str(exc.message)) from exc
+        if dry_run:
+            self.stdout.write(
+                _("Fichier valide : %(count)s CAE. Rien n'a été écrit (--dry-run).")
+                % {"count": len(rows)}
+            )
+            return
         report = import_organisations(rows, progress=ProgressBar(self.stderr._out))
         self.stdout.write(
             self.style.SUCCESS(
