@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from alliance import services
@@ -19,9 +19,11 @@ from alliance.errors import InvalidInput
 
 
 class ProfileForm(forms.Form):
-    first_name = forms.CharField(label=_lazy("Prénom"), max_length=150, required=False)
-    last_name = forms.CharField(label=_lazy("Nom"), max_length=150, required=False)
-    email = forms.EmailField(label=_lazy("Courriel"), required=True)
+    first_name = forms.CharField(label=gettext_lazy("Prénom"), max_length=150, required=False)
+    last_name = forms.CharField(
+        label=gettext_lazy("Nom de famille"), max_length=150, required=False
+    )
+    email = forms.EmailField(label=gettext_lazy("Courriel"), required=True)
 
 
 @login_required

@@ -74,4 +74,5 @@ EN = {
     "Modifier mon nom et mon courriel": "Change my name and email",
     "Profil enregistré.": "Profile saved.",
     "Prénom": "First name",
+    "Nom de famille": "Last name",
 }
