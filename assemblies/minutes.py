@@ -12,7 +12,7 @@ from assemblies import selectors, tallying
 from assemblies.models import Assembly, Attendance, Poll
 
 
-def _outcome_text(poll: Poll, result: dict) -> str:
+def outcome_text(poll: Poll, result: dict) -> str:
     outcome = result["outcome"]
     labels = {o["id"]: o["label"] for o in result["poll"]["options"]}
     if poll.method == Poll.Method.MOTION:
@@ -51,7 +51,8 @@ def total_lines(poll: Poll, result: dict) -> list[tuple[str, str]]:
 def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -> str:
     """The procès-verbal; closed but unpublished polls only for the secretariat."""
     statuses = ["closed", "published"] if include_unpublished else ["published"]
-    presence = selectors.presence(assembly).as_payload()
+    state = selectors.presence(assembly)
+    presence = state.as_payload()
     lines = [
         f"# {_('Procès-verbal')} : {assembly.title}",
         "",
@@ -78,6 +79,16 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
     ]
     for row in selectors.attendance_rows(assembly):
         lines.append(f"- {row.organisation.name} ({row.delegate.display_name})")
+    for proxy in selectors.represented_rows(assembly, state):
+        lines.append(
+            "- "
+            + _("%(giver)s, représentée par %(holder)s (%(holder_cae)s)")
+            % {
+                "giver": proxy.giver.name,
+                "holder": proxy.holder.display_name,
+                "holder_cae": proxy.holder.organisation.name,
+            }
+        )
     lines += ["", f"## {_('Votes')}", ""]
     for poll in assembly.polls.filter(status__in=statuses).prefetch_related("options"):
         result = selectors.poll_result(poll)
@@ -101,7 +112,7 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
         lines += [f"- {label} : {value}" for label, value in total_lines(poll, result)]
         lines += [
             "",
-            f"**{_('Résultat')}** : {_outcome_text(poll, result)}",
+            f"**{_('Résultat')}** : {outcome_text(poll, result)}",
             "",
             f"{_('Empreinte du registre')} : `{selectors.ledger_head(poll)}`",
             "",
