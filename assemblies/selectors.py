@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Organisation, User
@@ -131,13 +131,7 @@ def assembly_list():
 
 
 def assembly_for_page(slug: str) -> Assembly:
-    return (
-        Assembly.objects.prefetch_related(
-            "sessions",
-            "agenda",
-            Prefetch("polls", queryset=Poll.objects.prefetch_related("options")),
-        )
-    ).get(slug=slug)
+    return Assembly.objects.prefetch_related("sessions", "agenda").get(slug=slug)
 
 
 def attendance_rows(assembly: Assembly):
