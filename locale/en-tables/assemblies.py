@@ -32,6 +32,8 @@ EN = {
     "Ce vote n'est pas encore ouvert.": "This poll is not open yet.",
     "Ce vote n'est pas ouvert.": "This poll is not open.",
     "Ce vote n'existe pas.": "This poll does not exist.",
+    "Cet objet n'existe pas ou ne peut pas être lié.": "This object does not exist or cannot be linked.",
+    "Donnez le type et le numéro de l'objet lié, ou aucun des deux.": "Give both the type and the number of the linked object, or neither.",
     "Cette CAE a déjà donné sa procuration.": "This CAE has already given its proxy.",
     "Cette CAE a déjà voté dans ce vote.": "This CAE has already voted in this poll.",
     "Cette CAE a voté.": "This CAE has voted.",
