@@ -69,6 +69,7 @@ EN = {
     "Enregistrer le bulletin papier": "Record the paper ballot",
     "Enregistrer mon départ": "Check out",
     "Enregistrer une présence": "Check a CAE in",
+    "Il faut un titre.": "A title is needed.",
     "Il faut attribuer une mention à chaque option.": "Every option needs a grade.",
     "Il faut au moins deux options, chacune avec un libellé.": "At least two options are needed, each with a label.",
     "Inutile pour une motion (pour / contre / abstention).": "Not needed for a motion (for / against / abstain).",
