@@ -197,7 +197,7 @@ def test_the_secretariat_runs_an_assembly_from_the_console(
     bad = client.post(action, {"action": "poll_create", "title": "", "method": "x"}, follow=True)
     assert "Le formulaire du vote est incomplet." in bad.content.decode()
     client.get(reverse("frontend:assembly-console", args=[assembly.slug]))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         client.get(reverse("frontend:assembly-console", args=[assembly.slug]))
 
 
@@ -248,3 +248,55 @@ def test_minutes_page_and_markdown_download(client, assembly, secretariat):
     assert "<h1>Procès-verbal : États généraux</h1>" in html and "adoptée" in html
     download = client.get(url, {"format": "md"})
     assert download["Content-Disposition"] == 'attachment; filename="pv-etats-generaux.md"'
+
+
+def test_the_secretariat_creates_an_assembly_with_colleges_in_the_browser(client, secretariat):
+    from tests.factories import NetworkFactory, OrganisationFactory
+
+    network = NetworkFactory()
+    members = OrganisationFactory.create_batch(2, networks=[network])
+    client.force_login(secretariat)
+    assert "Nouvelle assemblée" in client.get(reverse("frontend:assemblies")).content.decode()
+    url = reverse("frontend:assembly-create")
+    bad = client.post(
+        url,
+        {
+            "title": "AG",
+            "starts_on": "2019-06-02",
+            "ends_on": "2019-06-01",
+            "weight_rule": "colleges",
+            "quorum_share": "0.5",
+            "max_proxies_per_delegate": 2,
+        },
+    )
+    assert "La fin précède le début." in bad.content.decode()
+    response = client.post(
+        url,
+        {
+            "title": "AG 2019",
+            "starts_on": "2019-06-01",
+            "ends_on": "2019-06-01",
+            "weight_rule": "colleges",
+            "quorum_share": "0.5",
+            "max_proxies_per_delegate": 2,
+        },
+    )
+    assert response.status_code == 302 and response.url == "/assemblees/ag-2019/secretariat/"
+    action = reverse("frontend:assembly-console-action", args=["ag-2019"])
+    client.post(action, {"action": "agenda_add", "title": "Rapport moral"})
+    client.post(
+        action, {"action": "college_create", "name": "Réseau", "share": "2", "network": network.pk}
+    )
+    page = client.get(response.url).content.decode()
+    assert "Rapport moral" in page and "Réseau : part 2" in page
+    from assemblies.models import Assembly, CollegeMembership
+
+    assembly = Assembly.objects.get(slug="ag-2019")
+    assert set(
+        CollegeMembership.objects.filter(assembly=assembly).values_list("organisation", flat=True)
+    ) == {m.pk for m in members}
+
+
+def test_only_the_secretariat_creates_assemblies(client, delegate):
+    client.force_login(delegate)
+    assert client.get(reverse("frontend:assembly-create")).status_code == 403
