@@ -1,5 +1,6 @@
 # Assemblies and votes (assemblies/, frontend/templates/assemblies/, frontend/views/assemblies.py).
 EN = {
+    "Identifiant invalide.": "Invalid identifier.",
     "%(name)s : part %(share)s, %(counter)s CAE": (
         "%(name)s: share %(share)s, %(counter)s CAE",
         "%(name)s: share %(share)s, %(counter)s CAEs",

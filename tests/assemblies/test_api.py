@@ -240,3 +240,13 @@ def test_a_link_to_an_unknown_or_forbidden_object_is_refused(api_as, assembly, s
     assert response.status_code == 400
     assert response.json()["code"] in {"invalid_target", "invalid"}
     assert not assembly.agenda.exists()
+
+
+def test_poll_list_pins_its_queries(api_as, assembly, delegate, django_assert_num_queries):
+    seat(assembly, 2)
+    for method in ("motion", "single", "judgment"):
+        open_poll(assembly, method=method, options=[] if method == "motion" else ["A", "B"])
+    api = api_as(delegate)
+    with django_assert_num_queries(3):  # assembly, polls with counts, their options
+        response = api.get(f"/api/assemblies/{assembly.pk}/polls/")
+    assert [p["method"] for p in response.json()] == ["motion", "single", "judgment"]
