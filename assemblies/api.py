@@ -98,7 +98,7 @@ class AssemblyListView(AssemblyAPIView):
             max_digits=5, decimal_places=4, required=False, allow_null=True
         )
         quorum_share = serializers.DecimalField(
-            max_digits=5, decimal_places=4, required=False, default="0.5"
+            max_digits=5, decimal_places=4, required=False, default="0.5", min_value=0, max_value=1
         )
         max_proxies_per_delegate = serializers.IntegerField(
             min_value=0, max_value=20, required=False, default=2

@@ -99,7 +99,7 @@ def assembly_create(
     sessions: list[tuple[str, datetime, datetime | None]] = (),
 ) -> Assembly:
     _require_manager(actor)
-    if ends_on < starts_on:
+    if ends_on < starts_on or any(end and end < start for _t, start, end in sessions):
         raise InvalidInput(_("La fin précède le début."), code="invalid_dates")
     if not Decimal(0) <= Decimal(quorum_share) <= Decimal(1):
         raise InvalidInput(_("Le quorum est une part entre 0 et 1."), code="invalid_quorum")

@@ -250,3 +250,51 @@ def test_poll_list_pins_its_queries(api_as, assembly, delegate, django_assert_nu
     with django_assert_num_queries(3):  # assembly, polls with counts, their options
         response = api.get(f"/api/assemblies/{assembly.pk}/polls/")
     assert [p["method"] for p in response.json()] == ["motion", "single", "judgment"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"ends_on": "2018-09-12"}, "invalid_dates"),
+        (
+            {
+                "sessions": [
+                    {
+                        "title": "J1",
+                        "starts_at": "2018-09-13T10:00:00+02:00",
+                        "ends_at": "2018-09-13T09:00:00+02:00",
+                    }
+                ]
+            },
+            "invalid_dates",
+        ),
+        ({"weight_rule": "proportional_capped"}, "invalid_cap_share"),
+        ({"quorum_share": "1.5"}, "invalid"),
+        ({"weight_rule": "by_size"}, "invalid"),
+    ],
+)
+def test_assembly_creation_rejects_bad_input(api_as, secretariat, changes, code):
+    from assemblies.models import Assembly
+
+    payload = {"title": "AG", "starts_on": "2018-09-13", "ends_on": "2018-09-14", **changes}
+    response = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert not Assembly.objects.exists()
+
+
+def test_the_secretariat_creates_an_assembly_with_sessions(api_as, secretariat, delegate):
+    payload = {
+        "title": "États généraux 2019",
+        "starts_on": "2019-09-12",
+        "ends_on": "2019-09-13",
+        "weight_rule": "proportional_capped",
+        "cap_share": "0.1",
+        "sessions": [{"title": "Jour 1", "starts_at": "2019-09-12T09:00:00+02:00"}],
+    }
+    assert api_as(delegate).post("/api/assemblies/", payload, format="json").status_code == 403
+    response = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["slug"] == "etats-generaux-2019" and body["sessions"][0]["title"] == "Jour 1"
+    again = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "slug_taken")
