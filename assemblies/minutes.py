@@ -17,6 +17,8 @@ def outcome_text(poll: Poll, result: dict) -> str:
     labels = {o["id"]: o["label"] for o in result["poll"]["options"]}
     if poll.method == Poll.Method.MOTION:
         return _("adoptée") if outcome["adopted"] else _("rejetée")
+    if not result["tally"]["ballots"]:
+        return _("aucun bulletin")
     winners = [labels.get(w, str(w)) for w in outcome["winners"]]
     if not winners:
         return _("aucun choix exprimé")

@@ -211,6 +211,7 @@ EN = {
     "assemblée": "assembly",
     "assemblées": "assemblies",
     "atteint": "reached",
+    "aucun bulletin": "no ballot",
     "aucun choix exprimé": "no choice cast",
     "blanc": "blank",
     "brouillon": "draft",
