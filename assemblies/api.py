@@ -516,3 +516,17 @@ class ExportView(AssemblyAPIView):
             f'attachment; filename="{assembly.slug}-{self.export}.csv"'
         )
         return response
+
+
+class BallotsExportView(AssemblyAPIView):
+    """`ballots.csv`: who voted what (named polls) or the receipt list (secret polls), once the
+    results are visible."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, pk):
+        poll = self.get_poll(pk)
+        if not _results_visible(request.user, poll):
+            raise NotAllowed(_("Les résultats ne sont pas encore publiés."), code="not_published")
+        response = HttpResponse(minutes.ballots_csv(poll), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="vote-{poll.pk}-bulletins.csv"'
+        return response

@@ -50,6 +50,13 @@ def total_lines(poll: Poll, result: dict) -> list[tuple[str, str]]:
     return lines
 
 
+def _agenda_lines(assembly: Assembly) -> list[str]:
+    items = list(assembly.agenda.all())
+    if not items:
+        return []
+    return [f"## {_('Ordre du jour')}", "", *(f"{i.position}. {i.title}" for i in items), ""]
+
+
 def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -> str:
     """The procès-verbal; closed but unpublished polls only for the secretariat."""
     statuses = ["closed", "published"] if include_unpublished else ["published"]
@@ -61,6 +68,7 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
         f"{formats.date_format(assembly.starts_on)} – {formats.date_format(assembly.ends_on)}"
         + (f", {assembly.place}" if assembly.place else ""),
         "",
+        *_agenda_lines(assembly),
         f"## {_('Présences')}",
         "",
         _(
@@ -159,3 +167,33 @@ def polls_csv(assembly: Assembly, *, include_unpublished: bool = False) -> str:
         for label, value in total_lines(poll, result):
             rows.append([poll.pk, poll.title, poll.get_method_display(), label, value])
     return _csv([_("vote"), _("question"), _("méthode"), _("réponse"), _("total pondéré")], rows)
+
+
+def ballots_csv(poll: Poll) -> str:
+    """Named polls: who voted what. Secret polls: the receipt hashes and choices only."""
+    if poll.secret:
+        return _csv(
+            [_("empreinte du reçu"), _("choix"), _("poids")],
+            (
+                [
+                    b.receipt_hash,
+                    selectors.choice_labels(poll, b.choice),
+                    tallying.decimal(b.weight),
+                ]
+                for b in selectors.published_ballots(poll)
+            ),
+        )
+    return _csv(
+        [_("CAE"), _("choix"), _("poids"), _("par"), _("bulletin papier"), _("procuration")],
+        (
+            [
+                v["organisation"].name,
+                selectors.choice_labels(poll, v["choice"]),
+                v["weight"],
+                v["cast_by"].display_name,
+                _("oui") if v["paper"] else "",
+                _("oui") if v["via_proxy"] else "",
+            ]
+            for v in selectors.named_votes(poll)
+        ),
+    )

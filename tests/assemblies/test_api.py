@@ -298,3 +298,21 @@ def test_the_secretariat_creates_an_assembly_with_sessions(api_as, secretariat, 
     assert body["slug"] == "etats-generaux-2019" and body["sessions"][0]["title"] == "Jour 1"
     again = api_as(secretariat).post("/api/assemblies/", payload, format="json")
     assert (again.status_code, again.json()["code"]) == (409, "slug_taken")
+
+
+def test_ballot_exports_named_and_secret(api_as, assembly, secretariat):
+    alice, bob = seat(assembly, 2)
+    named = open_poll(assembly)
+    secret = open_poll(assembly, secret=True)
+    for poll in (named, secret):
+        cast(poll, alice, "yes")
+        cast(poll, bob, "no")
+        services.poll_close(actor=secretariat, poll=poll)
+    api = api_as(alice)
+    assert api.get(f"/api/polls/{named.pk}/ballots.csv").status_code == 403
+    for poll in (named, secret):
+        services.poll_publish(actor=secretariat, poll=poll)
+    named_csv = api.get(f"/api/polls/{named.pk}/ballots.csv").content.decode()
+    assert f"{alice.organisation.name},pour,1.00," in named_csv
+    secret_csv = api.get(f"/api/polls/{secret.pk}/ballots.csv").content.decode()
+    assert alice.organisation.name not in secret_csv and secret_csv.count(",1.00") == 2
