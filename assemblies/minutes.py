@@ -33,16 +33,13 @@ def total_lines(poll: Poll, result: dict) -> list[tuple[str, str]]:
     labels = {str(o["id"]): o["label"] for o in result["poll"]["options"]}
     if poll.method == Poll.Method.MOTION:
         return [(str(tallying.MOTION_LABELS[k]), totals[k]) for k in ("yes", "no", "abstain")]
-    if poll.method == Poll.Method.JUDGMENT:
-        median = {str(e["option"]): e for e in result["outcome"]["ranking"]}
+    if poll.method == Poll.Method.JUDGMENT:  # in the order of the result, best first
         return [
             (
-                labels[o],
-                f"{tallying.GRADE_LABELS[median[o]['median']]} {median[o]['sign']}"
-                if o in median
-                else "—",
+                f"{e['rank']}. {labels[str(e['option'])]}",
+                f"{tallying.GRADE_LABELS[e['median']]} {e['sign']}",
             )
-            for o in totals
+            for e in result["outcome"]["ranking"]
         ]
     lines = [(labels[k], v) for k, v in totals.items() if k in labels]
     if "blank" in totals:
