@@ -132,6 +132,7 @@ def assembly_create(
                 AssemblySession(assembly=assembly, title=t, starts_at=s, ends_at=e)
                 for t, s, e in sessions
             )
+            selectors.weight_base(assembly)  # a cap too low for the CAEs raises, and rolls back
     except IntegrityError:  # the slug's unique constraint
         raise Conflict(_("Une assemblée porte déjà cet identifiant."), code="slug_taken") from None
     return assembly
