@@ -45,8 +45,7 @@ def _summaries(synthesis) -> list[tuple[object, str, str]]:
                 row,
                 PinKind.CONVERGENCE,
                 f"**Convergence entre les réseaux.** {row.overall.agree} réactions d'accord "
-                f"sur {row.overall.seen}, et chaque réseau suit : {spread or 'peu de réactions'}."
-                f"\n\n[Lire le point dans le débat]({row.url})",
+                f"sur {row.overall.seen}, et chaque réseau suit : {spread or 'peu de réactions'}.",
             )
         )
     for row in synthesis.divergences[:1]:
@@ -63,7 +62,7 @@ def _summaries(synthesis) -> list[tuple[object, str, str]]:
                 PinKind.DIVERGENCE,
                 f"**Divergence à travailler.** {_rate_text(high, high_counts)} d'accord, "
                 f"contre {_rate_text(low, low_counts)} : les réseaux ne lisent pas ce point "
-                f"de la même façon, à reprendre en atelier.\n\n[Lire le point dans le débat]({row.url})",
+                f"de la même façon, à reprendre en atelier.",
             )
         )
     return chosen

@@ -121,8 +121,10 @@ def network_groups(synthesis) -> list[dict]:
     return summaries
 
 
-def _pin_forms(synthesis, error: dict | None) -> None:
-    """What each point's pin form shows: the pin's values, a suggestion, or what was sent."""
+def _pin_forms(synthesis, error: dict | None) -> bool:
+    """What each point's pin form shows: the pin's values, a suggestion, or what was sent.
+    Answers whether `error` found its form."""
+    shown = False
     for row in synthesis.points:
         if row.pin is not None:
             kind, summary = row.pin.kind, row.pin.summary
@@ -140,13 +142,14 @@ def _pin_forms(synthesis, error: dict | None) -> None:
             row.pin_form.update(
                 kind=error["kind"], summary=error["summary"], error=error["message"]
             )
+            shown = True
+    return shown
 
 
 def _page_context(request, thread: Thread, *, pin_form_error: dict | None = None) -> dict:
     synthesis = selectors.thread_synthesis(thread=thread, viewer=request.user)
     can_pin = synthesis_rules.can_pin(request.user)
-    if can_pin:
-        _pin_forms(synthesis, pin_form_error)
+    shown = can_pin and _pin_forms(synthesis, pin_form_error)
     heat_rows = [
         {
             "row": row,
@@ -176,6 +179,7 @@ def _page_context(request, thread: Thread, *, pin_form_error: dict | None = None
         "pin_kinds": PinKind.choices,
         "summary_max": services.SUMMARY_MAX_LENGTH,
         "debate_url": selectors.debate_url(thread.pk),
+        "page_error": pin_form_error["message"] if pin_form_error and not shown else None,
     }
 
 
