@@ -129,3 +129,9 @@ def test_the_page_uses_constant_queries(client, django_assert_num_queries, steer
 
 def test_an_unknown_thread_is_a_404(client):
     assert client.get("/debats/999999/synthese/").status_code == 404
+
+
+def test_the_page_speaks_english_on_request(client, split_thread):
+    url = reverse("frontend:synthesis", args=[split_thread.thread_id])
+    html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Agreement by network" in html and "No network" in html
