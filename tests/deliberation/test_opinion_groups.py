@@ -4,28 +4,7 @@ import numpy as np
 
 from deliberation.synthesis import opinion_groups
 from deliberation.synthesis.opinion_groups import compute
-
-
-def planted_camps(camp_points: list[set[int]], people_per_camp: int, points: int):
-    """Each camp agrees with its own points and disagrees with every other point. A few
-    reactions are left out or turned into passes, deterministically, so that the matrix has
-    unseen cells to impute and is not a perfect copy per camp."""
-    reactions, camps = [], []
-    person = 100
-    for camp, agreed in enumerate(camp_points):
-        members = set()
-        for i in range(people_per_camp):
-            person += 1
-            members.add(person)
-            for point in range(1, points + 1):
-                if (i + point) % 7 == 0:
-                    continue  # unseen
-                kind = "agree" if point in agreed else "disagree"
-                if ((i + 1) * point + camp) % 11 == 0:
-                    kind = "pass"
-                reactions.append((person, point, kind))
-        camps.append(members)
-    return reactions, camps
+from tests.deliberation.synthesis_factories import planted_camps
 
 
 def test_two_planted_camps_are_exactly_the_two_groups():

@@ -4,8 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from deliberation.models import OpinionGroupsResult
-from tests.deliberation.synthesis_factories import ReactionFactory
-from tests.deliberation.test_synthesis_services import make_camps_thread
+from tests.deliberation.synthesis_factories import ReactionFactory, make_camps_thread
 
 pytestmark = pytest.mark.django_db
 

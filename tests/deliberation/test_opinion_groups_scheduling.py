@@ -54,7 +54,7 @@ def test_a_failing_action_leaves_the_scheduler_usable():
 
 @pytest.mark.postgres
 def test_reactions_changed_recomputes_in_the_background_and_stores(transactional_db, settings):
-    from tests.deliberation.test_synthesis_services import make_camps_thread
+    from tests.deliberation.synthesis_factories import make_camps_thread
 
     settings.SYNTHESIS_RECOMPUTE_DELAY = 0.2
     thread, _points, camps, _n = make_camps_thread()

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from deliberation.synthesis import services
-from tests.deliberation.test_synthesis_services import make_camps_thread
+from tests.deliberation.synthesis_factories import make_camps_thread
 
 pytestmark = pytest.mark.browser
 

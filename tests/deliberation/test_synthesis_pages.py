@@ -5,8 +5,12 @@ from django.urls import reverse
 
 from deliberation.models import SynthesisPin
 from deliberation.synthesis import services
-from tests.deliberation.synthesis_factories import CommentFactory, PointFactory, react
-from tests.deliberation.test_synthesis_services import make_camps_thread
+from tests.deliberation.synthesis_factories import (
+    CommentFactory,
+    PointFactory,
+    make_camps_thread,
+    react,
+)
 from tests.factories import NetworkFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db

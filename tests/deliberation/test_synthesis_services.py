@@ -7,9 +7,12 @@ from channels.layers import get_channel_layer
 from alliance.errors import InvalidInput, NotAllowed
 from deliberation.models import CommentStatus, OpinionGroupsResult, PinKind, SynthesisPin
 from deliberation.synthesis import hooks, services
-from tests.deliberation.synthesis_factories import CommentFactory, PointFactory, ThreadFactory
-from tests.deliberation.test_opinion_groups import planted_camps
-from tests.factories import OrganisationFactory, UserFactory
+from tests.deliberation.synthesis_factories import (
+    CommentFactory,
+    PointFactory,
+    ThreadFactory,
+    make_camps_thread,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,31 +133,6 @@ def test_only_the_steering_committee_unpins(steering, delegate):
 
 
 # --- Opinion groups ----------------------------------------------------------------------------
-
-
-def make_camps_thread():
-    """A thread whose six points split its 16 people into two camps."""
-    from deliberation.models import Reaction
-
-    thread = ThreadFactory()
-    points = {n: PointFactory(thread=thread) for n in range(1, 7)}
-    reactions, camps = planted_camps([{1, 2, 3}, {4, 5, 6}], people_per_camp=8, points=6)
-    people = {}
-    organisation = OrganisationFactory()
-    for person, _point, _kind in reactions:
-        if person not in people:
-            people[person] = UserFactory(organisation=organisation)
-    Reaction.objects.bulk_create(
-        Reaction(
-            comment=points[point],
-            person=people[person],
-            organisation=organisation,
-            kind=kind,
-        )
-        for person, point, kind in reactions
-    )
-    camps_by_user = [{people[p].pk for p in camp} for camp in camps]
-    return thread, points, camps_by_user, len(reactions)
 
 
 def test_opinion_groups_are_computed_from_points_and_stored():
