@@ -21,6 +21,7 @@ def test_an_opinion_groups_event_refreshes_the_page_without_reloading(new_page, 
     page.goto(f"/debats/{thread.pk}/synthese/")
     assert page.get_by_text("Les groupes d’opinion seront calculés").is_visible()
     page.evaluate("() => { window.__same_page = true; }")
+    page.locator("#synthesis-live details[data-key$=networks] summary").first.click()
     services.opinion_groups_compute(thread=thread)  # committed: the live test is transactional
     page.wait_for_timeout(200)
     assert sockets, "the page opened no WebSocket"
@@ -31,4 +32,6 @@ def test_an_opinion_groups_event_refreshes_the_page_without_reloading(new_page, 
     assert page.evaluate("() => window.__same_page === true")  # no reload
     assert page.get_by_role("status").inner_text() == "Synthèse mise à jour."
     assert page.locator("svg.og-svg path.og-mark").count() == 16
+    opened = page.locator("#synthesis-live details[data-key$=networks]").first
+    assert opened.get_attribute("open") is not None  # what the reader opened stays open
     assert not [e for e in errors if "Content Security Policy" in e]

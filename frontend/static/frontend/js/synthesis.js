@@ -40,7 +40,14 @@
       .then(function (html) {
         var fresh = new DOMParser().parseFromString(html, "text/html").getElementById(root.id);
         if (fresh) {
+          // Keep open what the reader opened.
+          var open = Array.prototype.map.call(root.querySelectorAll("details[open][data-key]"),
+            function (node) { return node.getAttribute("data-key"); });
           root.innerHTML = fresh.innerHTML;
+          open.forEach(function (key) {
+            var node = root.querySelector('details[data-key="' + key + '"]');
+            if (node) { node.open = true; }
+          });
           say(root.getAttribute("data-updated-text"));
         }
       })
