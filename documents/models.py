@@ -5,6 +5,8 @@ opening and each publication fixes a numbered `DocumentVersion` whose paragraphs
 remarks are anchored to. A remark is a comment of the document's debate thread.
 """
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -188,9 +190,18 @@ class DocumentTransition(models.Model):
         ]
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files with no URL at all: only a view that checks the reader serves them."""
+
+    def url(self, name):
+        raise ValueError("private file: served by the download view only")
+
+
 def private_storage():
-    """Attachments live outside MEDIA_URL: only the download view serves them."""
-    return FileSystemStorage(location=settings.MEDIA_ROOT / "private", base_url=None)
+    """`PRIVATE_MEDIA_ROOT` if set (keep it out of what the proxy serves), else
+    MEDIA_ROOT/private."""
+    root = getattr(settings, "PRIVATE_MEDIA_ROOT", None) or Path(settings.MEDIA_ROOT) / "private"
+    return PrivateStorage(location=root)
 
 
 class Attachment(models.Model):
