@@ -46,7 +46,12 @@ class RemarkForm(forms.Form):
     body = forms.CharField(
         label=_("Votre remarque"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    stance = forms.ChoiceField(label=_("Position"), choices=Stance.choices, initial=Stance.NONE)
+    stance = forms.ChoiceField(
+        label=_("Position"), choices=Stance.choices, initial=Stance.NONE, required=False
+    )
+
+    def clean_stance(self):
+        return self.cleaned_data["stance"] or Stance.NONE
 
 
 class AnswerForm(forms.Form):
