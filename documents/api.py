@@ -409,17 +409,28 @@ class AttachmentsView(APIView):
 
 
 class AttachmentDownloadView(APIView):
-    """The file itself, for those who may read the document."""
+    """`GET` the file itself, for those who may read the document; `DELETE` removes it
+    (steering committee)."""
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
-    def get(self, request, slug, pk):
+    def attachment(self, request, slug, pk):
         document = readable_document(request.user, slug)
         attachment = document.attachments.filter(pk=pk).first()
         if attachment is None:
             raise NotFound(_("Cette pièce jointe n'existe pas."), code="attachment_not_found")
-        return attachment_response(attachment)
+        return attachment
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    def get(self, request, slug, pk):
+        return attachment_response(self.attachment(request, slug, pk))
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, slug, pk):
+        services.attachment_delete(
+            actor=request.user, attachment=self.attachment(request, slug, pk)
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class ExportView(APIView):

@@ -165,7 +165,7 @@ def _project(copil, target):
     remark = services.remark_create(
         author=User.objects.get(username="membre"),
         document=document,
-        paragraph_index=6,
+        paragraph_index=5,
         body="Précisons auprès de qui se fait le lobbying, et parlons d'entrepreneuriat salarié.",
         stance="suggestion",
     )

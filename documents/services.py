@@ -7,6 +7,7 @@ text is kept (a conflicted revision) and returned, so nothing is lost.
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -365,7 +366,7 @@ def remark_answer(*, actor, remark: Remark, status: str, reply: str = "") -> Rem
         recipients=[remark.comment.author_id],
         kind="document_remark_answered",
         title=str(_("Réponse à votre remarque sur « %(title)s »")) % {"title": document.title},
-        url=document.get_absolute_url() + "relecture/",
+        url=reverse("frontend:document_review", args=[document.slug]) + f"#remarque-{remark.pk}",
         body=answer.get_status_display(),
         exclude=actor,
     )

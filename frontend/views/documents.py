@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -56,6 +56,18 @@ def _transitions_for(document) -> list[dict]:
     return [{"to": to, "label": labels[to]} for to in labels if to in allowed]
 
 
+def _target_of(document) -> dict | None:
+    """What the document belongs to (say a proposal), with its page when it has one."""
+    target = document.target if document.target_id else None
+    if target is None:
+        return None
+    try:
+        url = target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
+    except NoReverseMatch:
+        url = ""
+    return {"label": str(target), "url": url}
+
+
 @require_GET
 def document_list(request):
     documents = selectors.documents_for(request.user).order_by("status", "title")
@@ -94,6 +106,7 @@ def document_detail(request, slug):
     can_manage = can_manage_documents(request.user)
     context = {
         "document": document,
+        "target": _target_of(document),
         "text": text,
         "versions": selectors.versions_of(document),
         "attachments": selectors.attachments_of(document),
@@ -159,6 +172,7 @@ def document_edit(request, slug):
             "form": form,
             "conflict": conflict,
             "editable": document.status == DocumentStatus.DRAFT,
+            "revisions": document.revisions.select_related("author").order_by("-pk")[:20],
         },
     )
 

@@ -2,6 +2,7 @@
 
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,3 +127,19 @@ def test_a_public_publication_serves_its_files_to_anyone(api_as, steering):
         reverse("api-document-attachment", args=[document.slug, attachment.pk])
     )
     assert response.status_code == 200
+
+
+def test_the_committee_removes_an_attachment_and_its_file(
+    api_as, steering, member, django_capture_on_commit_callbacks
+):
+    document = published(steering)
+    attachment = services.attachment_add(
+        actor=steering, document=document, upload=SimpleUploadedFile("note.pdf", PDF)
+    )
+    path = attachment.file.path
+    url = reverse("api-document-attachment", args=[document.slug, attachment.pk])
+    assert api_as(member).delete(url).status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        assert api_as(steering).delete(url).status_code == 204
+    assert not Attachment.objects.exists()
+    assert not Path(path).exists()

@@ -1,7 +1,7 @@
 import pytest
 
 from alliance import demo as alliance_demo
-from documents import demo
+from documents import demo, selectors
 from documents.models import Document, Remark, RemarkAnswer
 
 pytestmark = pytest.mark.django_db
@@ -17,6 +17,11 @@ def test_the_demo_builds_three_documents_once():
         (1, "review"),
         (2, "publication"),
     ]
+    remark = Remark.objects.get(document=project)
+    assert remark.paragraph_text.startswith("La consultation nationale")
+    v2 = project.versions.get(number=2)
+    placed = selectors.remarks_on(project, v2)[0]["placement"]
+    assert (placed.state, placed.index) == ("changed", 5)  # shown on its earlier wording
     economic = Document.objects.get(slug="modele-economique")
     assert economic.status == "in_review"
     remarks = Remark.objects.filter(document=economic)

@@ -155,3 +155,29 @@ def test_the_versions_page_shows_the_diff(client, steering, member):
     page = client.get(url("document_versions", document) + "?de=1&a=2").content.decode()
     assert "<del>mutualisent</del><ins>partagent</ins>" in page
     assert client.get(url("document_versions", document) + "?de=x").status_code == 200
+
+
+def test_the_reading_page_names_what_the_document_belongs_to(client, steering, organisation):
+    document = published(steering, target=organisation)
+    client.force_login(steering)
+    page = client.get(url("document", document)).content.decode()
+    assert f"Se rapporte à : {organisation.name}" in page or (
+        f'<a href="{organisation.get_absolute_url()}">{organisation.name}</a>' in page
+    )
+
+
+def test_the_editor_lists_revisions_including_a_refused_text(client, steering):
+    document = draft(steering)
+    services.document_update(actor=steering, document=document, base_revision=1, body="A")
+    client.force_login(steering)
+    client.post(url("document_edit", document), {"title": "T", "body": "Refusé", "revision": 1})
+    page = client.get(url("document_edit", document)).content.decode()
+    assert "texte en conflit, non appliqué" in page and "Refusé</pre>" in page
+
+
+def test_the_review_page_speaks_english_too(client, member, steering):
+    document = in_review(steering)
+    client.force_login(member)
+    client.cookies["django_language"] = "en"
+    page = client.get(url("document_review", document), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Comment on this paragraph" in page and "In review" in page
