@@ -176,4 +176,11 @@ EN = {
     "Réponse enregistrée.": "Answer saved.",
     "Choisissez un fichier.": "Choose a file.",
     "Pièce jointe ajoutée.": "Attachment added.",
+    "Se rapporte à": "Belongs to",
+    "Ce texte est soumis à la relecture des CAE.": "This text is under review by the CAEs.",
+    "Lire et commenter paragraphe par paragraphe": "Read and comment paragraph by paragraph",
+    "Révisions récentes": "Recent revisions",
+    "Chaque enregistrement est gardé, y compris un texte refusé pour conflit.": "Every save is kept, including a text refused because of a conflict.",
+    "Révision %(number)s": "Revision %(number)s",
+    "texte en conflit, non appliqué": "conflicting text, not applied",
 }
