@@ -46,7 +46,9 @@ class DocumentOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=DocumentStatus.choices)
     is_public = serializers.BooleanField()
     review_deadline = serializers.DateTimeField(allow_null=True)
-    target_type = serializers.CharField(source="target_type.model", allow_null=True, default=None)
+    target_type = serializers.CharField(
+        source="target_reference", allow_null=True, help_text="app_label.model"
+    )
     target_id = serializers.IntegerField(allow_null=True)
     version_count = serializers.IntegerField()
     updated_at = serializers.DateTimeField()
@@ -65,18 +67,22 @@ class DocumentDetailView(APIView):
         is_public = serializers.BooleanField(required=False)
 
     class OutputSerializer(DocumentOutput):
-        revision = serializers.IntegerField(allow_null=True)
-        text_version = serializers.IntegerField(allow_null=True)
-        text_title = serializers.CharField()
-        body = serializers.CharField()
-        body_html = serializers.CharField()
-        paragraphs = serializers.ListField(child=serializers.CharField())
+        """`revision` (the committee's only) is what a `PATCH` must send back; `body` is the
+        text the caller reads: the working draft for the committee, else the latest version."""
+
+        revision = serializers.IntegerField(source="reader.revision", allow_null=True)
+        text_version = serializers.IntegerField(source="reader.text_version", allow_null=True)
+        text_title = serializers.CharField(source="reader.text_title")
+        body = serializers.CharField(source="reader.body")
+        body_html = serializers.CharField(source="reader.body_html")
+        paragraphs = serializers.ListField(
+            source="reader.paragraphs", child=serializers.CharField()
+        )
 
     @classmethod
     def detail(cls, user, document):
         text = selectors.reading_text(user, document)
-        data = {
-            **DocumentOutput(document).data,
+        document.reader = {
             "revision": document.revision if can_manage_documents(user) else None,
             "text_version": text.version.number if text and text.version else None,
             "text_title": text.title if text else document.title,
@@ -84,7 +90,7 @@ class DocumentDetailView(APIView):
             "body_html": text.html if text else "",
             "paragraphs": [p["text"] for p in text.paragraphs] if text else [],
         }
-        return cls.OutputSerializer(data).data
+        return cls.OutputSerializer(document).data
 
     @extend_schema(responses={200: OutputSerializer})
     def get(self, request, slug):
@@ -112,6 +118,10 @@ class DocumentListView(APIView):
         kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.OTHER)
         body = serializers.CharField(allow_blank=True, default="", trim_whitespace=False)
         is_public = serializers.BooleanField(default=False)
+        target_type = serializers.CharField(
+            required=False, max_length=100, help_text="app_label.model, e.g. proposals.proposal"
+        )
+        target_id = serializers.IntegerField(required=False, min_value=1)
 
     class OutputSerializer(DocumentOutput):
         pass
@@ -127,7 +137,11 @@ class DocumentListView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        document = services.document_create(actor=request.user, **data.validated_data)
+        values = dict(data.validated_data)
+        reference, target_id = values.pop("target_type", None), values.pop("target_id", None)
+        if reference or target_id:
+            values["target"] = services.target_from_reference(reference, target_id)
+        document = services.document_create(actor=request.user, **values)
         document = readable_document(request.user, document.slug)
         return Response(DocumentDetailView.detail(request.user, document), status=201)
 

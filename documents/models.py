@@ -92,6 +92,13 @@ class Document(models.Model):
         return reverse("frontend:document", args=[self.slug])
 
     @property
+    def target_reference(self) -> str | None:
+        """`"app_label.model"` of what the document belongs to, as the API names it."""
+        if self.target_type_id is None:
+            return None
+        return f"{self.target_type.app_label}.{self.target_type.model}"
+
+    @property
     def is_draft(self) -> bool:
         return self.status == DocumentStatus.DRAFT
 

@@ -32,7 +32,7 @@ def documents_for(user) -> QuerySet[Document]:
 
 
 def document_by_slug(user, slug: str) -> Document | None:
-    return documents_for(user).select_related("created_by").filter(slug=slug).first()
+    return documents_for(user).select_related("target_type").filter(slug=slug).first()
 
 
 def versions_of(document: Document) -> list[DocumentVersion]:

@@ -97,6 +97,23 @@ def _members():
     return User.objects.filter(is_active=True, organisation__active=True)
 
 
+# Documents belong to what the proposals app holds (a scenario, a proposal).
+TARGET_APPS = {"proposals"}
+
+
+def target_from_reference(reference: str, object_id: int):
+    """The object named `"app_label.model"` + id, if documents may belong to it."""
+    app_label, _dot, model = (reference or "").lower().partition(".")
+    content_type = ContentType.objects.filter(app_label=app_label, model=model).first()
+    model_class = content_type.model_class() if content_type else None
+    found = None
+    if model_class is not None and app_label in TARGET_APPS:
+        found = model_class._default_manager.filter(pk=object_id).first()
+    if found is None:
+        raise NotFound(_("L'objet de rattachement est introuvable."), code="target_not_found")
+    return found
+
+
 @transaction.atomic
 def document_create(
     *,

@@ -183,4 +183,5 @@ EN = {
     "Chaque enregistrement est gardé, y compris un texte refusé pour conflit.": "Every save is kept, including a text refused because of a conflict.",
     "Révision %(number)s": "Revision %(number)s",
     "texte en conflit, non appliqué": "conflicting text, not applied",
+    "L'objet de rattachement est introuvable.": "The object this document should belong to was not found.",
 }

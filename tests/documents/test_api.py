@@ -157,3 +157,23 @@ def test_the_schema_lists_every_documents_endpoint(api_as, admin_user):
         "/api/documents/{slug}/attachments/{id}/",
         "/api/documents/{slug}/export.{fmt}",
     }
+
+
+def test_a_document_is_created_for_a_target_of_an_allowed_app(api_as, steering, monkeypatch):
+    from documents import services as document_services
+    from tests.factories import NetworkFactory
+
+    network = NetworkFactory()
+    client = api_as(steering)
+    payload = {"title": "Projet", "target_type": "alliance.network", "target_id": network.pk}
+    refused = client.post("/api/documents/", payload, format="json")
+    assert refused.status_code == 404 and refused.data["code"] == "target_not_found"
+    monkeypatch.setattr(document_services, "TARGET_APPS", {"alliance"})
+    created = client.post("/api/documents/", payload, format="json")
+    assert created.status_code == 201
+    assert (created.data["target_type"], created.data["target_id"]) == (
+        "alliance.network",
+        network.pk,
+    )
+    missing = client.post("/api/documents/", {**payload, "target_id": 999}, format="json")
+    assert missing.data["code"] == "target_not_found"
