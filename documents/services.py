@@ -97,6 +97,12 @@ def _members():
     return User.objects.filter(is_active=True, organisation__active=True)
 
 
+def _committee():
+    from alliance.models import User
+
+    return User.objects.filter(is_active=True, is_steering_committee=True)
+
+
 # Documents belong to what the proposals app holds (a scenario, a proposal).
 TARGET_APPS = {"proposals"}
 
@@ -343,7 +349,7 @@ def remark_create(
         raise NotFound(_("Ce paragraphe n'existe pas."), code="paragraph_not_found")
     paragraph = paragraphs[paragraph_index]
     comment = comment_create(author=author, body=body, thread=thread_for(document), stance=stance)
-    return Remark.objects.create(
+    remark = Remark.objects.create(
         comment=comment,
         document=document,
         version=version,
@@ -351,6 +357,15 @@ def remark_create(
         paragraph_text=paragraph["text"],
         paragraph_hash=paragraph["hash"],
     )
+    notify(
+        recipients=_committee(),
+        kind="document_remark_created",
+        title=str(_("Nouvelle remarque sur « %(title)s »")) % {"title": document.title},
+        url=reverse("frontend:document_review", args=[document.slug]) + f"#remarque-{remark.pk}",
+        body=comment.organisation.name if comment.organisation else "",
+        exclude=author,
+    )
+    return remark
 
 
 @transaction.atomic

@@ -274,12 +274,12 @@ def document_review(request, slug):
                 "earlier": [e for e in earlier if e["placement"].index == index],
             }
         )
+    review_closed = document.is_in_review and document.review_deadline <= timezone.now()
     open_for_remarks = (
         can_remark(request.user, document)
+        and not review_closed
         and version is not None
         and version.kind == "review"
-        and document.review_deadline is not None
-        and document.review_deadline > timezone.now()
     )
     context = {
         "document": document,
@@ -289,6 +289,7 @@ def document_review(request, slug):
         "remarks": placed,
         "answered_count": sum(1 for p in placed if _answer(p["remark"])),
         "open_for_remarks": open_for_remarks,
+        "review_closed": review_closed,
         "remark_form": RemarkForm(),
         "answer_form": AnswerForm(),
         "can_manage": can_manage_documents(request.user),

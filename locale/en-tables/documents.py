@@ -184,4 +184,6 @@ EN = {
     "Révision %(number)s": "Revision %(number)s",
     "texte en conflit, non appliqué": "conflicting text, not applied",
     "L'objet de rattachement est introuvable.": "The object this document should belong to was not found.",
+    "Nouvelle remarque sur « %(title)s »": "New remark on “%(title)s”",
+    "Relecture close depuis le %(date)s : le comité de pilotage prépare la suite.": "Review closed since %(date)s: the steering committee is preparing what comes next.",
 }

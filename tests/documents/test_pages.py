@@ -90,10 +90,8 @@ def test_after_the_deadline_no_comment_form_and_a_clear_refusal(client, member, 
         review_deadline=timezone.now() - timedelta(minutes=1)
     )
     client.force_login(member)
-    assert (
-        "Commenter ce paragraphe"
-        not in client.get(url("document_review", document)).content.decode()
-    )
+    page = client.get(url("document_review", document)).content.decode()
+    assert "Commenter ce paragraphe" not in page and "Relecture close depuis le" in page
     response = client.post(url("document_remark", document, 1), {"body": "Tard"}, follow=True)
     assert "La relecture est close" in response.content.decode()
     assert not Remark.objects.exists()

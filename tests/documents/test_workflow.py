@@ -133,6 +133,8 @@ def test_a_member_comments_a_paragraph_of_the_version_in_review(steering, member
     assert remark.comment.thread.object_id == document.pk  # a comment of the document's debate
     assert remark.comment.stance == "question"
     assert remark.comment.organisation == member.organisation
+    told = Notification.objects.get(kind="document_remark_created")
+    assert told.recipient == steering and told.url.endswith(f"#remarque-{remark.pk}")
 
 
 def test_no_remark_on_a_missing_paragraph_nor_after_the_deadline(steering, member):
