@@ -32,9 +32,12 @@ def test_a_full_review_round_in_the_browser(new_page, steering, member):
     committee.get_by_text("Le document est maintenant : en relecture.").wait_for()
 
     reader = new_page(member)
+    errors = []
+    reader.on("pageerror", lambda error: errors.append(str(error)))
     reader.goto(f"/documents/{slug}/relecture/")
     paragraph = reader.locator("#p-2")
     paragraph.get_by_text("Commenter ce paragraphe").click()
+    assert paragraph.get_by_label("Votre remarque").evaluate("el => el === document.activeElement")
     paragraph.get_by_label("Votre remarque").fill("Un plafond avantage les grosses CAE.")
     paragraph.get_by_label("Position").select_option("divergence")
     paragraph.get_by_role("button", name="Envoyer la remarque").click()
@@ -68,3 +71,4 @@ def test_a_full_review_round_in_the_browser(new_page, steering, member):
     assert "Sur une formulation antérieure" in remark.inner_text()
     assert "Barème dégressif en version 2." in remark.locator(".doc-answer").inner_text()
     assert "prise en compte" in remark.locator(".doc-answer").inner_text()
+    assert errors == []
