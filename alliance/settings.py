@@ -194,6 +194,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a field named `kind`: give each choice set its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "ReactionKindEnum": "deliberation.models.threads.ReactionKind",
+        "PinKindEnum": "deliberation.models.synthesis.PinKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+        "VersionKindEnum": "documents.models.VersionKind",
+    },
 }
 
 # --- Security (production values when DEBUG is off) ----------------------------------------
