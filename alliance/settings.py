@@ -194,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ProposalStatusEnum": "proposals.models.scenarios.ProposalStatus",
+        "AmendmentStatusEnum": "proposals.models.scenarios.AmendmentStatus",
+    },
 }
 
 # --- Security (production values when DEBUG is off) ----------------------------------------
