@@ -144,6 +144,12 @@ def _amendment(request, slug, pk):
     return amendment
 
 
+def _render(request, template, context, status=200):
+    """People's names are shown to signed-in members only (`alliance.rules.can_view_people`)."""
+    context["show_people"] = base_rules.can_view_people(request.user)
+    return render(request, template, context, status=status)
+
+
 def _fail(form, error: AllianceError):
     """Attach a service error to the form field it concerns, else to the whole form."""
     fields = [f for f in error.details if f in form.fields]
@@ -163,7 +169,7 @@ def proposal_list(request):
         "statuses": ProposalStatus.choices,
         "can_create": rules.can_create_proposal(request.user),
     }
-    return render(request, "proposals/list.html", context)
+    return _render(request, "proposals/list.html", context)
 
 
 @login_required
@@ -181,7 +187,7 @@ def proposal_create(request):
         else:
             messages.success(request, _("Brouillon enregistré."))
             return redirect(proposal)
-    return render(request, "proposals/form.html", {"form": form, "proposal": None})
+    return _render(request, "proposals/form.html", {"form": form, "proposal": None})
 
 
 def proposal_detail(request, slug):
@@ -202,9 +208,8 @@ def proposal_detail(request, slug):
             for value, label in ProposalStatus.choices
             if value in rules.allowed_transitions(user, proposal)
         ],
-        is_steering=base_rules.is_steering_committee(user),
     )
-    return render(request, "proposals/detail.html", context)
+    return _render(request, "proposals/detail.html", context)
 
 
 @login_required
@@ -231,7 +236,7 @@ def proposal_edit(request, slug):
                 request, _("Version %(number)s enregistrée.") % {"number": version.number}
             )
             return redirect(proposal)
-    return render(request, "proposals/form.html", {"form": form, "proposal": proposal})
+    return _render(request, "proposals/form.html", {"form": form, "proposal": proposal})
 
 
 @require_POST
@@ -255,7 +260,7 @@ def proposal_version(request, slug, number):
         version = selectors.version_get(proposal=proposal, number=number)
     except NotFound:
         raise Http404 from None
-    return render(request, "proposals/version.html", {"proposal": proposal, "version": version})
+    return _render(request, "proposals/version.html", {"proposal": proposal, "version": version})
 
 
 def proposal_diff(request, slug):
@@ -273,7 +278,7 @@ def proposal_diff(request, slug):
         messages.error(request, error.message)
         return redirect(proposal)
     context = {"proposal": proposal, "diff": diff, "numbers": range(current, 0, -1)}
-    return render(request, "proposals/diff.html", context)
+    return _render(request, "proposals/diff.html", context)
 
 
 # --- Amendments ------------------------------------------------------------------------------------
@@ -311,7 +316,7 @@ def amendment_create(request, slug):
             messages.success(request, _("Amendement déposé."))
             return redirect(amendment.get_absolute_url())
     context = {"proposal": proposal, "form": form, "paragraphs": paragraphs}
-    return render(request, "proposals/amendment_form.html", context)
+    return _render(request, "proposals/amendment_form.html", context)
 
 
 def amendment_detail(request, slug, pk):
@@ -324,7 +329,7 @@ def amendment_detail(request, slug, pk):
         "can_withdraw": rules.can_withdraw_amendment(request.user, amendment),
         "form": DecisionForm(),
     }
-    return render(request, "proposals/amendment_detail.html", context)
+    return _render(request, "proposals/amendment_detail.html", context)
 
 
 @require_POST
@@ -358,7 +363,7 @@ def amendment_decide(request, slug, pk):
         "can_withdraw": rules.can_withdraw_amendment(request.user, amendment),
         "form": form,
     }
-    return render(request, "proposals/amendment_detail.html", context, status=400)
+    return _render(request, "proposals/amendment_detail.html", context, status=400)
 
 
 @require_POST
@@ -405,7 +410,7 @@ def workshop_board(request, slug):
         "can_add": can_add,
         "can_endorse": rules.can_endorse_note(request.user) and proposal.is_open_for_comment,
     }
-    return render(request, "proposals/board.html", context, status=status)
+    return _render(request, "proposals/board.html", context, status=status)
 
 
 @require_POST
@@ -457,4 +462,4 @@ def positions(request, slug):
         "form": form,
         "can_state": networks.exists() and not proposal.is_final,
     }
-    return render(request, "proposals/positions.html", context, status=status)
+    return _render(request, "proposals/positions.html", context, status=status)

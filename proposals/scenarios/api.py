@@ -15,6 +15,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance import rules
 from alliance.api.pagination import Pagination
 from alliance.errors import NotFound
 from alliance.models import Network
@@ -38,8 +39,15 @@ class OrganisationRef(serializers.Serializer):
 
 
 class PersonRef(serializers.Serializer):
+    """A person, named only to signed-in callers (`alliance.rules.can_view_people`)."""
+
     id = serializers.IntegerField()
     display_name = serializers.CharField()
+
+    def to_representation(self, person):
+        if not self.context.get("show_people"):
+            return None
+        return super().to_representation(person)
 
 
 class NetworkRef(serializers.Serializer):
@@ -103,7 +111,7 @@ class AmendmentOutput(serializers.Serializer):
     original_text = serializers.CharField()
     replacement_text = serializers.CharField()
     rationale = serializers.CharField()
-    author = PersonRef()
+    author = PersonRef(allow_null=True)
     organisation = OrganisationRef()
     status = serializers.ChoiceField(choices=AmendmentStatus.choices)
     decided_by = PersonRef(allow_null=True)
@@ -124,7 +132,7 @@ class NoteOutput(serializers.Serializer):
     text = serializers.CharField()
     session = serializers.CharField()
     organisation = OrganisationRef(allow_null=True)
-    author = PersonRef()
+    author = PersonRef(allow_null=True)
     endorsement_count = serializers.IntegerField()
     endorsed_by_me = serializers.BooleanField()
     created_at = serializers.DateTimeField()
@@ -137,15 +145,20 @@ class PositionOutput(serializers.Serializer):
     position_label = serializers.CharField(source="get_position_display")
     statement = serializers.CharField()
     statement_html = serializers.CharField()
-    author = PersonRef()
+    author = PersonRef(allow_null=True)
     is_current = serializers.BooleanField()
     created_at = serializers.DateTimeField()
+
+
+def shaped(serializer_class, instance, request, **kwargs):
+    context = {"show_people": rules.can_view_people(request.user)}
+    return serializer_class(instance, context=context, **kwargs).data
 
 
 def paginated(view, queryset, serializer_class):
     paginator = Pagination()
     page = paginator.paginate_queryset(queryset, view.request, view=view)
-    return paginator.get_paginated_response(serializer_class(page, many=True).data)
+    return paginator.get_paginated_response(shaped(serializer_class, page, view.request, many=True))
 
 
 def proposal_for(request, pk):
@@ -192,7 +205,7 @@ class ProposalListView(APIView):
             if process is None:
                 raise NotFound(code="process_not_found")
         proposal = services.proposal_create(actor=request.user, process=process, **values)
-        return Response(ProposalDetailOutput(proposal).data, status=201)
+        return Response(shaped(ProposalDetailOutput, proposal, request), status=201)
 
 
 class ProposalDetailView(APIView):
@@ -205,7 +218,7 @@ class ProposalDetailView(APIView):
 
     @extend_schema(responses={200: ProposalDetailOutput})
     def get(self, request, pk):
-        return Response(ProposalDetailOutput(proposal_for(request, pk)).data)
+        return Response(shaped(ProposalDetailOutput, proposal_for(request, pk), request))
 
     @extend_schema(
         request=InputSerializer,
@@ -217,7 +230,7 @@ class ProposalDetailView(APIView):
         data.is_valid(raise_exception=True)
         proposal = proposal_for(request, pk)
         services.proposal_update(actor=request.user, proposal=proposal, **data.validated_data)
-        return Response(ProposalDetailOutput(proposal_for(request, pk)).data)
+        return Response(shaped(ProposalDetailOutput, proposal_for(request, pk), request))
 
 
 class ProposalStatusView(APIView):
@@ -234,7 +247,7 @@ class ProposalStatusView(APIView):
         services.proposal_set_status(
             actor=request.user, proposal=proposal, status=data.validated_data["status"]
         )
-        return Response(ProposalDetailOutput(proposal_for(request, pk)).data)
+        return Response(shaped(ProposalDetailOutput, proposal_for(request, pk), request))
 
 
 # --- Versions --------------------------------------------------------------------------------------
@@ -250,7 +263,7 @@ class VersionDetailView(APIView):
     @extend_schema(responses={200: VersionOutput})
     def get(self, request, pk, number):
         version = selectors.version_get(proposal=proposal_for(request, pk), number=number)
-        return Response(VersionOutput(version).data)
+        return Response(shaped(VersionOutput, version, request))
 
 
 class DiffView(APIView):
@@ -322,13 +335,15 @@ class AmendmentListView(APIView):
             actor=request.user, proposal=proposal_for(request, pk), **data.validated_data
         )
         amendment = selectors.amendment_get(user=request.user, pk=amendment.pk)
-        return Response(AmendmentOutput(amendment).data, status=201)
+        return Response(shaped(AmendmentOutput, amendment, request), status=201)
 
 
 class AmendmentDetailView(APIView):
     @extend_schema(responses={200: AmendmentOutput})
     def get(self, request, pk):
-        return Response(AmendmentOutput(selectors.amendment_get(user=request.user, pk=pk)).data)
+        return Response(
+            shaped(AmendmentOutput, selectors.amendment_get(user=request.user, pk=pk), request)
+        )
 
 
 class AmendmentDecisionInput(serializers.Serializer):
@@ -348,7 +363,9 @@ class AmendmentAcceptView(APIView):
         services.amendment_accept(
             actor=request.user, amendment=amendment, reason=data.validated_data.get("reason", "")
         )
-        return Response(AmendmentOutput(selectors.amendment_get(user=request.user, pk=pk)).data)
+        return Response(
+            shaped(AmendmentOutput, selectors.amendment_get(user=request.user, pk=pk), request)
+        )
 
 
 class AmendmentRejectView(APIView):
@@ -365,7 +382,9 @@ class AmendmentRejectView(APIView):
         services.amendment_reject(
             actor=request.user, amendment=amendment, reason=data.validated_data["reason"]
         )
-        return Response(AmendmentOutput(selectors.amendment_get(user=request.user, pk=pk)).data)
+        return Response(
+            shaped(AmendmentOutput, selectors.amendment_get(user=request.user, pk=pk), request)
+        )
 
 
 class AmendmentWithdrawView(APIView):
@@ -375,7 +394,9 @@ class AmendmentWithdrawView(APIView):
     def post(self, request, pk):
         amendment = selectors.amendment_get(user=request.user, pk=pk)
         services.amendment_withdraw(actor=request.user, amendment=amendment)
-        return Response(AmendmentOutput(selectors.amendment_get(user=request.user, pk=pk)).data)
+        return Response(
+            shaped(AmendmentOutput, selectors.amendment_get(user=request.user, pk=pk), request)
+        )
 
 
 # --- Workshop notes ---------------------------------------------------------------------------------
@@ -415,7 +436,7 @@ class NoteListView(APIView):
             actor=request.user, proposal=proposal, **data.validated_data
         )
         note = selectors.workshop_notes(proposal=proposal, user=request.user).get(pk=note.pk)
-        return Response(NoteOutput(note).data, status=201)
+        return Response(shaped(NoteOutput, note, request), status=201)
 
 
 class NoteCsvView(APIView):
@@ -467,7 +488,7 @@ class PositionListView(APIView):
     @extend_schema(responses={200: PositionOutput(many=True)})
     def get(self, request, pk):
         positions = selectors.current_positions(proposal_for(request, pk))
-        return Response(PositionOutput(positions, many=True).data)
+        return Response(shaped(PositionOutput, positions, request, many=True))
 
     @extend_schema(request=InputSerializer, responses={201: PositionOutput})
     def post(self, request, pk):
@@ -480,7 +501,7 @@ class PositionListView(APIView):
         position = services.network_position_state(
             actor=request.user, proposal=proposal_for(request, pk), network=network, **values
         )
-        return Response(PositionOutput(position).data, status=201)
+        return Response(shaped(PositionOutput, position, request), status=201)
 
 
 class PositionHistoryView(APIView):

@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.rules import can_view_people
 from proposals.models import Proposal
 from proposals.scenarios import selectors
 
@@ -30,6 +31,7 @@ def workshop_notes_csv(proposal: Proposal, *, user) -> HttpResponse:
     writer.writerow(
         [_("Type"), _("Note"), _("Atelier"), _("CAE"), _("Saisie par"), _("Soutiens"), _("Date")]
     )
+    show_people = can_view_people(user)
     for note in selectors.workshop_notes(proposal=proposal, user=user):
         writer.writerow(
             [
@@ -37,7 +39,7 @@ def workshop_notes_csv(proposal: Proposal, *, user) -> HttpResponse:
                 _cell(note.text),
                 _cell(note.session),
                 _cell(note.organisation.name if note.organisation else ""),
-                _cell(note.author.display_name),
+                _cell(note.author.display_name if show_people else ""),
                 note.endorsement_count,
                 timezone.localtime(note.created_at).strftime("%Y-%m-%d %H:%M"),
             ]

@@ -267,3 +267,15 @@ def test_every_endpoint_is_in_the_schema(api_client):
         "/api/proposals/{id}/positions/history/",
     ]:
         assert path in paths, path
+
+
+def test_person_names_are_for_signed_in_callers_only(api_as, member, steering):
+    proposal = make_proposal(actor=steering)
+    services.amendment_create(actor=member, proposal=proposal, replacement_text="x", rationale="r")
+    anonymous = api_as(None).get(f"/api/proposals/{proposal.pk}/amendments/").json()
+    assert anonymous["results"][0]["author"] is None
+    assert anonymous["results"][0]["organisation"]["name"] == member.organisation.name
+    signed_in = api_as(UserFactory()).get(f"/api/proposals/{proposal.pk}/amendments/").json()
+    assert signed_in["results"][0]["author"]["display_name"] == member.display_name
+    versions = api_as(None).get(f"/api/proposals/{proposal.pk}/versions/").json()
+    assert versions["results"][0]["author"] is None

@@ -241,3 +241,16 @@ def test_create_and_edit_pages(client, member):
     assert "rechargez-le" in conflict.content.decode()
     proposal.refresh_from_db()
     assert proposal.current_version == 2 and proposal.body == "Autre."
+
+
+def test_person_names_are_hidden_from_anonymous_visitors(client, member, steering):
+    proposal = make_proposal(actor=steering)
+    amendment = services.amendment_create(
+        actor=member, proposal=proposal, replacement_text="x", rationale="r"
+    )
+    for url in (proposal.get_absolute_url(), amendment.get_absolute_url()):
+        html = client.get(url).content.decode()
+        assert member.organisation.name in html
+        assert member.display_name not in html and steering.display_name not in html
+    client.force_login(UserFactory())
+    assert member.display_name in client.get(amendment.get_absolute_url()).content.decode()
