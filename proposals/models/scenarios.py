@@ -164,7 +164,7 @@ class ProposalVersion(models.Model):
         "proposals.Amendment",
         verbose_name=_("amendement intégré"),
         related_name="resulting_version",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
     )
@@ -202,7 +202,7 @@ class Amendment(models.Model):
         ProposalVersion,
         verbose_name=_("version de base"),
         related_name="amendments",
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
     )
     paragraph_index = models.PositiveIntegerField(
         _("paragraphe"), null=True, blank=True, help_text=_("Vide : tout le texte.")

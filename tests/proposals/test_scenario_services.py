@@ -449,3 +449,17 @@ def test_one_current_position_per_network_is_a_database_rule():
         NetworkPosition.objects.create(
             proposal=proposal, network=network, position=Position.SUPPORTS, author=steering
         )
+
+
+def test_a_proposal_is_deleted_with_its_history_but_a_version_is_kept_while_used(member, steering):
+    from django.db.models import RestrictedError
+
+    proposal = make_proposal(actor=steering)
+    amendment = services.amendment_create(
+        actor=member, proposal=proposal, replacement_text="x", rationale="r"
+    )
+    with pytest.raises(RestrictedError):
+        amendment.base_version.delete()
+    services.amendment_accept(actor=steering, amendment=amendment)
+    proposal.delete()
+    assert not ProposalVersion.objects.exists() and not Amendment.objects.exists()
