@@ -107,6 +107,7 @@ EN = {
     "Positions des réseaux": "Network positions",
     "Amendement %(pk)s": "Amendment %(pk)s",
     "Proposé par %(cae)s (%(person)s)": "Proposed by %(cae)s (%(person)s)",
+    "Proposé par %(cae)s": "Proposed by %(cae)s",
     "tout le texte de la version %(v)s": "whole text of version %(v)s",
     "paragraphe %(n)s de la version %(v)s": "paragraph %(n)s of version %(v)s",
     "Changement proposé": "Proposed change",

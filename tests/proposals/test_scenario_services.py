@@ -1,5 +1,6 @@
 import pytest
 from django.db import IntegrityError
+from django.db.models import RestrictedError
 
 from alliance.errors import AllianceError, NotAllowed
 from proposals.models import (
@@ -452,8 +453,6 @@ def test_one_current_position_per_network_is_a_database_rule():
 
 
 def test_a_proposal_is_deleted_with_its_history_but_a_version_is_kept_while_used(member, steering):
-    from django.db.models import RestrictedError
-
     proposal = make_proposal(actor=steering)
     amendment = services.amendment_create(
         actor=member, proposal=proposal, replacement_text="x", rationale="r"
