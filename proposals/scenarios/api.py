@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from alliance import rules
 from alliance.api.pagination import Pagination
+from alliance.api_views import NetworkRefSerializer, OrganisationRefSerializer
 from alliance.errors import NotFound
 from alliance.models import Network
 from proposals.models import (
@@ -33,12 +34,7 @@ from proposals.scenarios.export import workshop_notes_csv
 # --- Shared output shapes -------------------------------------------------------------------------
 
 
-class OrganisationRef(serializers.Serializer):
-    id = serializers.IntegerField()
-    name = serializers.CharField()
-
-
-class PersonRef(serializers.Serializer):
+class AuthorRef(serializers.Serializer):
     """A person, named only to signed-in callers (`alliance.rules.can_view_people`)."""
 
     id = serializers.IntegerField()
@@ -48,13 +44,6 @@ class PersonRef(serializers.Serializer):
         if not self.context.get("show_people"):
             return None
         return super().to_representation(person)
-
-
-class NetworkRef(serializers.Serializer):
-    id = serializers.IntegerField()
-    slug = serializers.CharField()
-    name = serializers.CharField()
-    acronym = serializers.CharField()
 
 
 class ProcessRef(serializers.Serializer):
@@ -72,7 +61,7 @@ class ProposalOutput(serializers.Serializer):
     status_label = serializers.CharField(source="get_status_display")
     process = ProcessRef(allow_null=True)
     by_steering_committee = serializers.BooleanField()
-    author_organisation = OrganisationRef(allow_null=True)
+    author_organisation = OrganisationRefSerializer(allow_null=True)
     current_version = serializers.IntegerField()
     url = serializers.CharField(source="get_absolute_url")
 
@@ -86,7 +75,7 @@ class ProposalListOutput(ProposalOutput):
 class ProposalDetailOutput(ProposalOutput):
     body = serializers.CharField()
     body_html = serializers.CharField()
-    author = PersonRef(allow_null=True)
+    author = AuthorRef(allow_null=True)
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -98,7 +87,7 @@ class VersionOutput(serializers.Serializer):
     body = serializers.CharField()
     body_html = serializers.CharField()
     note = serializers.CharField()
-    author = PersonRef(allow_null=True)
+    author = AuthorRef(allow_null=True)
     amendment = serializers.IntegerField(source="amendment_id", allow_null=True)
     created_at = serializers.DateTimeField()
 
@@ -111,10 +100,10 @@ class AmendmentOutput(serializers.Serializer):
     original_text = serializers.CharField()
     replacement_text = serializers.CharField()
     rationale = serializers.CharField()
-    author = PersonRef(allow_null=True)
-    organisation = OrganisationRef()
+    author = AuthorRef(allow_null=True)
+    organisation = OrganisationRefSerializer()
     status = serializers.ChoiceField(choices=AmendmentStatus.choices)
-    decided_by = PersonRef(allow_null=True)
+    decided_by = AuthorRef(allow_null=True)
     decided_at = serializers.DateTimeField(allow_null=True)
     decision_reason = serializers.CharField()
     resulting_version = serializers.SerializerMethodField()
@@ -131,8 +120,8 @@ class NoteOutput(serializers.Serializer):
     kind_label = serializers.CharField(source="get_kind_display")
     text = serializers.CharField()
     session = serializers.CharField()
-    organisation = OrganisationRef(allow_null=True)
-    author = PersonRef(allow_null=True)
+    organisation = OrganisationRefSerializer(allow_null=True)
+    author = AuthorRef(allow_null=True)
     endorsement_count = serializers.IntegerField()
     endorsed_by_me = serializers.BooleanField()
     created_at = serializers.DateTimeField()
@@ -140,12 +129,12 @@ class NoteOutput(serializers.Serializer):
 
 class PositionOutput(serializers.Serializer):
     id = serializers.IntegerField()
-    network = NetworkRef()
+    network = NetworkRefSerializer()
     position = serializers.ChoiceField(choices=Position.choices)
     position_label = serializers.CharField(source="get_position_display")
     statement = serializers.CharField()
     statement_html = serializers.CharField()
-    author = PersonRef(allow_null=True)
+    author = AuthorRef(allow_null=True)
     is_current = serializers.BooleanField()
     created_at = serializers.DateTimeField()
 
