@@ -321,15 +321,22 @@ def amendment_create(request, slug):
 
 def amendment_detail(request, slug, pk):
     amendment = _amendment(request, slug, pk)
-    context = {
+    return _render(
+        request, "proposals/amendment_detail.html", _amendment_context(request, amendment)
+    )
+
+
+def _amendment_context(request, amendment, form=None) -> dict:
+    can_decide = rules.can_decide_amendment(request.user, amendment)
+    return {
         "proposal": amendment.proposal,
         "amendment": amendment,
         "diff_html": word_diff_html(amendment.original_text, amendment.replacement_text),
-        "can_decide": rules.can_decide_amendment(request.user, amendment),
+        "can_decide": can_decide,
+        "still_applies": not can_decide or selectors.amendment_still_applies(amendment),
         "can_withdraw": rules.can_withdraw_amendment(request.user, amendment),
-        "form": DecisionForm(),
+        "form": form or DecisionForm(),
     }
-    return _render(request, "proposals/amendment_detail.html", context)
 
 
 @require_POST
@@ -355,14 +362,7 @@ def amendment_decide(request, slug, pk):
             return redirect(amendment.get_absolute_url())
         except AllianceError as error:
             _fail(form, error)
-    context = {
-        "proposal": amendment.proposal,
-        "amendment": amendment,
-        "diff_html": word_diff_html(amendment.original_text, amendment.replacement_text),
-        "can_decide": rules.can_decide_amendment(request.user, amendment),
-        "can_withdraw": rules.can_withdraw_amendment(request.user, amendment),
-        "form": form,
-    }
+    context = _amendment_context(request, amendment, form)
     return _render(request, "proposals/amendment_detail.html", context, status=400)
 
 

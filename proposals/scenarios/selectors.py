@@ -19,7 +19,7 @@ from proposals.models import (
     ProposalVersion,
     WorkshopNote,
 )
-from proposals.scenarios.paragraphs import split_paragraphs
+from proposals.scenarios.paragraphs import apply_replacement, split_paragraphs
 
 
 def _count(queryset, field="proposal"):
@@ -113,6 +113,19 @@ def amendment_get(*, user, pk: int) -> Amendment:
     if amendment is None or not visible_proposals(user).filter(pk=amendment.proposal_id).exists():
         raise NotFound(_("Cet amendement n'existe pas."), code="amendment_not_found")
     return amendment
+
+
+def amendment_still_applies(amendment: Amendment) -> bool:
+    """Whether accepting now would work (the amended text is still in the proposal)."""
+    return (
+        apply_replacement(
+            amendment.proposal.body,
+            paragraph_index=amendment.paragraph_index,
+            original=amendment.original_text,
+            replacement=amendment.replacement_text,
+        )
+        is not None
+    )
 
 
 def version_list(proposal: Proposal):

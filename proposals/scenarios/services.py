@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from alliance import rules as base_rules
 from alliance.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from alliance.markdown import render_markdown
+from deliberation.notifications import followers_of, notify
 from proposals.models import (
     Amendment,
     AmendmentStatus,
@@ -27,7 +28,7 @@ from proposals.models import (
     WorkshopNote,
 )
 from proposals.scenarios import rules
-from proposals.scenarios.paragraphs import join_paragraphs, normalise, split_paragraphs
+from proposals.scenarios.paragraphs import apply_replacement, normalise, split_paragraphs
 
 # Slugs that are page paths under /propositions/.
 RESERVED_SLUGS = {"nouvelle"}
@@ -92,6 +93,27 @@ def _add_version(*, proposal: Proposal, author, note: str = "", amendment=None) 
         note=note[:300],
         author=author,
         amendment=amendment,
+    )
+
+
+def _tell_followers(proposal: Proposal, *, actor, kind: str, title, body: str = "") -> None:
+    notify(
+        recipients=followers_of(proposal),
+        kind=kind,
+        title=title,
+        url=proposal.get_absolute_url(),
+        body=body,
+        exclude=actor,
+    )
+
+
+def _tell_amendment_author(amendment: Amendment, *, kind: str, title, body: str = "") -> None:
+    notify(
+        recipients=[amendment.author],
+        kind=kind,
+        title=title,
+        url=amendment.get_absolute_url(),
+        body=body,
     )
 
 
@@ -209,7 +231,15 @@ def proposal_update(
         note = _clean_text(
             note, field="note", label=_("Note de version"), max_length=300, required=False
         )
-        return _add_version(proposal=proposal, author=actor, note=note)
+        version = _add_version(proposal=proposal, author=actor, note=note)
+        _tell_followers(
+            proposal,
+            actor=actor,
+            kind="proposal_version",
+            title=_("Nouvelle version de « %(title)s »") % {"title": proposal.title},
+            body=note,
+        )
+        return version
 
 
 def proposal_set_status(*, actor, proposal: Proposal, status: str) -> Proposal:
@@ -231,6 +261,13 @@ def proposal_set_status(*, actor, proposal: Proposal, status: str) -> Proposal:
             )
         proposal.status = status
         proposal.save(update_fields=["status", "updated_at"])
+        _tell_followers(
+            proposal,
+            actor=actor,
+            kind="proposal_status",
+            title=_("« %(title)s » : %(status)s")
+            % {"title": proposal.title, "status": proposal.get_status_display()},
+        )
     return proposal
 
 
@@ -280,7 +317,7 @@ def amendment_create(
                 _("Le texte proposé est identique au texte d'origine."),
                 code="amendment_unchanged",
             )
-        return Amendment.objects.create(
+        amendment = Amendment.objects.create(
             proposal=proposal,
             base_version=version,
             paragraph_index=paragraph_index,
@@ -290,6 +327,15 @@ def amendment_create(
             author=actor,
             organisation=actor.organisation,
         )
+        _tell_followers(
+            proposal,
+            actor=actor,
+            kind="amendment_proposed",
+            title=_("%(cae)s propose un amendement à « %(title)s »")
+            % {"cae": actor.organisation.name, "title": proposal.title},
+            body=rationale,
+        )
+        return amendment
 
 
 def _lock_pending(amendment: Amendment) -> tuple[Proposal, Amendment]:
@@ -306,29 +352,22 @@ def _lock_pending(amendment: Amendment) -> tuple[Proposal, Amendment]:
 
 
 def _amended_body(proposal: Proposal, amendment: Amendment) -> str:
-    outdated = Conflict(
-        _(
-            "Le texte amendé a changé depuis la version %(number)s : l'amendement ne "
-            "s'applique plus tel quel."
-        )
-        % {"number": amendment.base_version.number},
-        code="amendment_outdated",
+    body = apply_replacement(
+        proposal.body,
+        paragraph_index=amendment.paragraph_index,
+        original=amendment.original_text,
+        replacement=amendment.replacement_text,
     )
-    if amendment.is_whole_body:
-        if normalise(proposal.body) != normalise(amendment.original_text):
-            raise outdated
-        return amendment.replacement_text
-    paragraphs = split_paragraphs(proposal.body)
-    index = amendment.paragraph_index
-    if not (index < len(paragraphs) and paragraphs[index] == amendment.original_text):
-        # The paragraph may have moved (another paragraph inserted above): follow it when
-        # its text still appears exactly once.
-        matches = [i for i, p in enumerate(paragraphs) if p == amendment.original_text]
-        if len(matches) != 1:
-            raise outdated
-        index = matches[0]
-    paragraphs[index] = amendment.replacement_text
-    return join_paragraphs(paragraphs)
+    if body is None:
+        raise Conflict(
+            _(
+                "Le texte amendé a changé depuis la version %(number)s : l'amendement ne "
+                "s'applique plus tel quel."
+            )
+            % {"number": amendment.base_version.number},
+            code="amendment_outdated",
+        )
+    return body
 
 
 def amendment_accept(*, actor, amendment: Amendment, reason: str = "") -> ProposalVersion:
@@ -346,13 +385,27 @@ def amendment_accept(*, actor, amendment: Amendment, reason: str = "") -> Propos
         amendment.decided_at = timezone.now()
         amendment.decision_reason = normalise(reason)[:5000]
         amendment.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
-        return _add_version(
+        version = _add_version(
             proposal=proposal,
             author=actor,
             amendment=amendment,
             note=str(_("Amendement n° %(pk)s de %(cae)s"))
             % {"pk": amendment.pk, "cae": amendment.organisation.name},
         )
+        _tell_amendment_author(
+            amendment,
+            kind="amendment_accepted",
+            title=_("Votre amendement à « %(title)s » est accepté") % {"title": proposal.title},
+            body=amendment.decision_reason,
+        )
+        _tell_followers(
+            proposal,
+            actor=actor,
+            kind="proposal_version",
+            title=_("Nouvelle version de « %(title)s »") % {"title": proposal.title},
+            body=version.note,
+        )
+        return version
 
 
 def amendment_reject(*, actor, amendment: Amendment, reason: str) -> Amendment:
@@ -366,6 +419,13 @@ def amendment_reject(*, actor, amendment: Amendment, reason: str) -> Amendment:
         amendment.decided_at = timezone.now()
         amendment.decision_reason = reason
         amendment.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        _tell_amendment_author(
+            amendment,
+            kind="amendment_rejected",
+            title=_("Votre amendement à « %(title)s » est rejeté")
+            % {"title": amendment.proposal.title},
+            body=reason,
+        )
     return amendment
 
 

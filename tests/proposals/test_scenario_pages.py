@@ -254,3 +254,20 @@ def test_person_names_are_hidden_from_anonymous_visitors(client, member, steerin
         assert member.display_name not in html and steering.display_name not in html
     client.force_login(UserFactory())
     assert member.display_name in client.get(amendment.get_absolute_url()).content.decode()
+
+
+def test_an_outdated_amendment_is_flagged_to_the_steering_committee(client, member, steering):
+    proposal = make_proposal(actor=steering)
+    amendment = services.amendment_create(
+        actor=member, proposal=proposal, paragraph_index=0, replacement_text="x", rationale="r"
+    )
+    client.force_login(steering)
+    assert (
+        "ne peut plus être accepté" not in client.get(amendment.get_absolute_url()).content.decode()
+    )
+    services.proposal_update(
+        actor=steering, proposal=proposal, body=proposal.body.replace("charte", "charte commune")
+    )
+    html = client.get(amendment.get_absolute_url()).content.decode()
+    assert "ne peut plus être accepté tel quel" in html
+    assert 'value="accept" class="button" disabled' in html

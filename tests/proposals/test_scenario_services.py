@@ -1,8 +1,10 @@
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError
 from django.db.models import RestrictedError
 
 from alliance.errors import AllianceError, NotAllowed
+from deliberation.models import Follow, Notification
 from proposals.models import (
     Amendment,
     AmendmentStatus,
@@ -462,3 +464,25 @@ def test_a_proposal_is_deleted_with_its_history_but_a_version_is_kept_while_used
     services.amendment_accept(actor=steering, amendment=amendment)
     proposal.delete()
     assert not ProposalVersion.objects.exists() and not Amendment.objects.exists()
+
+
+def test_followers_hear_of_new_versions_and_authors_of_decisions(member, steering):
+    proposal = make_proposal(actor=steering)
+    follower = UserFactory()
+    Follow.objects.create(
+        person=follower,
+        content_type=ContentType.objects.get_for_model(proposal),
+        object_id=proposal.pk,
+    )
+    services.proposal_update(actor=steering, proposal=proposal, body="Nouveau.", note="Relu")
+    notice = Notification.objects.get(recipient=follower)
+    assert notice.kind == "proposal_version"
+    assert notice.url == proposal.get_absolute_url() and notice.body == "Relu"
+    assert not Notification.objects.filter(recipient=steering).exists()
+
+    amendment = services.amendment_create(
+        actor=member, proposal=proposal, replacement_text="x", rationale="r"
+    )
+    services.amendment_reject(actor=steering, amendment=amendment, reason="Hors sujet.")
+    decision = Notification.objects.get(recipient=member, kind="amendment_rejected")
+    assert decision.body == "Hors sujet." and decision.url == amendment.get_absolute_url()
