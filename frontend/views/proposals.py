@@ -294,7 +294,7 @@ def amendment_create(request, slug):
         )
         return redirect(proposal)
     paragraphs = selectors.paragraphs_of(proposal)
-    initial = {"base_version": proposal.current_version}
+    initial = {"base_version": proposal.current_version, "replacement_text": proposal.body}
     chosen = request.GET.get("paragraphe", "")
     if chosen.isdigit() and 1 <= int(chosen) <= len(paragraphs):
         initial.update(paragraph=int(chosen) - 1, replacement_text=paragraphs[int(chosen) - 1])

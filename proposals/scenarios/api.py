@@ -150,6 +150,13 @@ def paginated(view, queryset, serializer_class):
     return paginator.get_paginated_response(shaped(serializer_class, page, view.request, many=True))
 
 
+def filters(view, request) -> dict:
+    """The view's query parameters, validated by its FilterSerializer (bad ones answer 400)."""
+    serializer = view.FilterSerializer(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 def proposal_for(request, pk):
     return selectors.proposal_get(user=request.user, pk=pk)
 
@@ -167,19 +174,13 @@ class ProposalListView(APIView):
         process = serializers.SlugField(required=False, allow_null=True)
         by_steering_committee = serializers.BooleanField(default=False)
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("status", str, enum=ProposalStatus.values),
-            OpenApiParameter("process", str, description="Identifiant du processus"),
-        ],
-        responses={200: ProposalListOutput(many=True)},
-    )
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=ProposalStatus.choices, required=False)
+        process = serializers.SlugField(required=False, help_text="Identifiant du processus")
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: ProposalListOutput(many=True)})
     def get(self, request):
-        queryset = selectors.proposal_list(
-            user=request.user,
-            status=request.query_params.get("status"),
-            process=request.query_params.get("process"),
-        )
+        queryset = selectors.proposal_list(user=request.user, **filters(self, request))
         return paginated(self, queryset, ProposalListOutput)
 
     @extend_schema(request=InputSerializer, responses={201: ProposalDetailOutput})
@@ -306,13 +307,13 @@ class AmendmentListView(APIView):
         )
         base_version = serializers.IntegerField(required=False, min_value=1)
 
-    @extend_schema(
-        parameters=[OpenApiParameter("status", str, enum=AmendmentStatus.values)],
-        responses={200: AmendmentOutput(many=True)},
-    )
+    class FilterSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=AmendmentStatus.choices, required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: AmendmentOutput(many=True)})
     def get(self, request, pk):
         queryset = selectors.amendment_list(
-            proposal=proposal_for(request, pk), status=request.query_params.get("status")
+            proposal=proposal_for(request, pk), **filters(self, request)
         )
         return paginated(self, queryset, AmendmentOutput)
 
@@ -404,15 +405,13 @@ class NoteListView(APIView):
             help_text="Nom de l'atelier (animateur·rices) ; vide : note de votre CAE.",
         )
 
-    @extend_schema(
-        parameters=[OpenApiParameter("kind", str, enum=NoteKind.values)],
-        responses={200: NoteOutput(many=True)},
-    )
+    class FilterSerializer(serializers.Serializer):
+        kind = serializers.ChoiceField(choices=NoteKind.choices, required=False)
+
+    @extend_schema(parameters=[FilterSerializer], responses={200: NoteOutput(many=True)})
     def get(self, request, pk):
         queryset = selectors.workshop_notes(
-            proposal=proposal_for(request, pk),
-            user=request.user,
-            kind=request.query_params.get("kind"),
+            proposal=proposal_for(request, pk), user=request.user, **filters(self, request)
         )
         return paginated(self, queryset, NoteOutput)
 

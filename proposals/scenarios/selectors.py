@@ -55,7 +55,7 @@ def proposal_list(*, user, status: str | None = None, process: str | None = None
             note_count=_count(WorkshopNote.objects.all()),
             position_count=_count(NetworkPosition.objects.filter(is_current=True)),
         )
-        .order_by("process__title", "title", "pk")
+        .order_by("process__title", "created_at", "pk")
     )
     if status:
         queryset = queryset.filter(status=status)

@@ -279,3 +279,17 @@ def test_person_names_are_for_signed_in_callers_only(api_as, member, steering):
     assert signed_in["results"][0]["author"]["display_name"] == member.display_name
     versions = api_as(None).get(f"/api/proposals/{proposal.pk}/versions/").json()
     assert versions["results"][0]["author"] is None
+
+
+def test_unknown_filter_values_answer_invalid(api_as):
+    proposal = make_proposal()
+    for url in (
+        "/api/proposals/?status=nope",
+        f"/api/proposals/{proposal.pk}/amendments/?status=nope",
+        f"/api/proposals/{proposal.pk}/notes/?kind=joie",
+    ):
+        response = api_as(None).get(url)
+        assert response.status_code == 400, url
+        assert response.json()["code"] == "invalid"
+    ok = api_as(None).get("/api/proposals/?status=open&process=etats-generaux-2018")
+    assert ok.status_code == 200 and ok.json()["count"] == 0
