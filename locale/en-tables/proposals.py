@@ -98,6 +98,7 @@ EN = {
     "Seul·e un·e membre d'une CAE peut soutenir une note.": "Only a member of a CAE can endorse a note.",
     "Vous ne parlez pas au nom du réseau %(network)s.": "You do not speak for the network %(network)s.",
     "Position inconnue.": "Unknown position.",
+    "Les réseaux prennent position sur une proposition ouverte ou au vote.": "Networks state positions on proposals that are open or under vote.",
     "Déclaration": "Statement",
     "Nouvelle version de « %(title)s »": "New version of “%(title)s”",
     "« %(title)s » : %(status)s": "“%(title)s”: %(status)s",

@@ -153,18 +153,22 @@ def proposal_create(
             slug in RESERVED_SLUGS or Proposal.objects.filter(slug=slug).exists()
         ):
             raise Conflict(_("Cet identifiant est déjà pris."), code="slug_taken")
-        proposal = Proposal.objects.create(
-            process=process,
-            title=title,
-            slug=slug or _unique_slug(title),
-            summary=summary,
-            body=body,
-            body_html=render_markdown(body),
-            author=actor,
-            author_organisation=None if by_steering_committee else actor.organisation,
-            by_steering_committee=by_steering_committee,
-            current_version=1,
-        )
+        try:
+            with transaction.atomic():
+                proposal = Proposal.objects.create(
+                    process=process,
+                    title=title,
+                    slug=slug or _unique_slug(title),
+                    summary=summary,
+                    body=body,
+                    body_html=render_markdown(body),
+                    author=actor,
+                    author_organisation=None if by_steering_committee else actor.organisation,
+                    by_steering_committee=by_steering_committee,
+                    current_version=1,
+                )
+        except IntegrityError:  # someone took the same slug a moment ago
+            raise Conflict(_("Cet identifiant est déjà pris."), code="slug_taken") from None
         ProposalVersion.objects.create(
             proposal=proposal,
             number=1,
@@ -528,8 +532,11 @@ def network_position_state(
     )
     with transaction.atomic():
         proposal = _lock_proposal(proposal)
-        if proposal.status in (ProposalStatus.DRAFT, ProposalStatus.WITHDRAWN):
-            raise _closed()
+        if proposal.status == ProposalStatus.DRAFT or proposal.is_final:
+            raise Conflict(
+                _("Les réseaux prennent position sur une proposition ouverte ou au vote."),
+                code="proposal_closed",
+            )
         NetworkPosition.objects.filter(proposal=proposal, network=network, is_current=True).update(
             is_current=False
         )

@@ -486,3 +486,24 @@ def test_followers_hear_of_new_versions_and_authors_of_decisions(member, steerin
     services.amendment_reject(actor=steering, amendment=amendment, reason="Hors sujet.")
     decision = Notification.objects.get(recipient=member, kind="amendment_rejected")
     assert decision.body == "Hors sujet." and decision.url == amendment.get_absolute_url()
+
+
+def test_positions_only_on_open_or_voting_proposals_and_explicit_slugs_are_unique(steering):
+    network = NetworkFactory()
+    for status in (ProposalStatus.ADOPTED, ProposalStatus.WITHDRAWN):
+        with raises_code("proposal_closed"):
+            services.network_position_state(
+                actor=steering,
+                proposal=make_proposal(status=status),
+                network=network,
+                position=Position.SUPPORTS,
+            )
+    services.network_position_state(
+        actor=steering,
+        proposal=make_proposal(status=ProposalStatus.VOTING),
+        network=network,
+        position=Position.SUPPORTS,
+    )
+    services.proposal_create(actor=steering, title="A", body="B", slug="scenario-a")
+    with raises_code("slug_taken"):
+        services.proposal_create(actor=steering, title="A", body="B", slug="scenario-a")
