@@ -271,3 +271,13 @@ def test_an_outdated_amendment_is_flagged_to_the_steering_committee(client, memb
     html = client.get(amendment.get_absolute_url()).content.decode()
     assert "ne peut plus être accepté tel quel" in html
     assert 'value="accept" class="button" disabled' in html
+
+
+def test_proposal_pages_are_translated_to_english(client, member):
+    proposal = make_proposal()
+    client.force_login(member)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get(proposal.get_absolute_url()).content.decode()
+    assert "Propose an amendment" in html and "open for comment" in html
+    board = client.get(reverse("frontend:workshop_board", args=[proposal.slug])).content.decode()
+    assert "Brakes, fears, levers and strengths" in board
