@@ -194,12 +194,24 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a field named `kind`: give each choice set its own schema name.
+    # Many models have fields named `kind` or `status`: each choice set gets its own name.
     "ENUM_NAME_OVERRIDES": {
-        "ReactionKindEnum": "deliberation.models.threads.ReactionKind",
-        "PinKindEnum": "deliberation.models.synthesis.PinKind",
-        "DocumentKindEnum": "documents.models.DocumentKind",
-        "VersionKindEnum": "documents.models.VersionKind",
+        f"{path.rsplit('.', 1)[1]}Enum": path
+        for path in [
+            "proposals.models.scenarios.ProposalStatus",
+            "proposals.models.scenarios.AmendmentStatus",
+            "proposals.models.scenarios.NoteKind",
+            "proposals.models.scenarios.Position",
+            "deliberation.models.notifications.NotificationFrequency",
+            "deliberation.models.synthesis.PinKind",
+            "deliberation.models.threads.Stance",
+            "deliberation.models.threads.CommentStatus",
+            "deliberation.models.threads.ReactionKind",
+            "documents.models.DocumentKind",
+            "documents.models.DocumentStatus",
+            "documents.models.VersionKind",
+            "documents.models.AnswerStatus",
+        ]
     },
 }
 
