@@ -161,6 +161,7 @@ class ConsultationResults:
     schulze_order: list[list[ConsultationAxis]]
     pairwise: list[PairRow]
     condorcet_winner: ConsultationAxis | None
+    counted: AxisRanking
     by_network: list[GroupResult] = field(default_factory=list)
     by_channel: list[GroupResult] = field(default_factory=list)
 
@@ -274,6 +275,7 @@ def consultation_results(*, consultation: Consultation, user=None, now=None):
         schulze_order=[[by_id[pk] for pk in group] for group in ranking.schulze_order],
         pairwise=pairwise,
         condorcet_winner=by_id.get(ranking.condorcet_winner),
+        counted=ranking,
         by_network=by_network,
         by_channel=by_channel,
     )
