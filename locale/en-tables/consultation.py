@@ -122,7 +122,10 @@ EN = {
     "Donnée lors de la %(meeting)s (%(date)s).": "Given at the %(meeting)s (%(date)s).",
     "Donnée en ligne.": "Given online.",
     "Saisie par %(who)s, le %(when)s.": "Entered by %(who)s on %(when)s.",
-    "Historique (%(counter)s version)": ("History (%(counter)s version)", "History (%(counter)s versions)"),
+    "Historique (%(counter)s version)": (
+        "History (%(counter)s version)",
+        "History (%(counter)s versions)",
+    ),
     "Votre CAE n'a pas répondu.": "Your CAE has not answered.",
     "Chaque CAE classe les axes de travail de l'alliance par ordre de priorité, en ligne ou lors d'une rencontre territoriale.": "Each CAE ranks the alliance's work axes by priority, online or at a territorial meeting.",
     "Votre CAE a répondu.": "Your CAE has answered.",
