@@ -6,6 +6,11 @@ from frontend.views import consultation
 
 urlpatterns = [
     path("consultations/", consultation.consultation_list, name="consultations"),
+    path(
+        "consultations/nouvelle/",
+        consultation.consultation_create,
+        name="consultation-create",
+    ),
     path("consultations/<slug:slug>/", consultation.consultation_detail, name="consultation"),
     path(
         "consultations/<slug:slug>/repondre/",

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,13 @@ from alliance import rules as alliance_rules
 from alliance.errors import AllianceError, NotFound
 from alliance.markdown import render_markdown
 from proposals.consultation import rules, selectors, services
-from proposals.models.consultation import AnswerChannel, ConsultationStatus
+from proposals.models.consultation import (
+    AnswerChannel,
+    ConsultationStatus,
+    Respondents,
+    ResultsVisibility,
+    Weighting,
+)
 
 CHART_ROW = 48  # height of one bar of the Borda chart, in SVG units
 
@@ -96,6 +103,61 @@ class TerritorialForm(AnswerForm):
     field_order = ["organisation", "meeting_name", "meeting_date"]
 
 
+class ConsultationForm(forms.Form):
+    """The steering committee opens a consultation; the service checks dates and axes."""
+
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    slug = forms.SlugField(
+        label=_("Identifiant dans l'adresse"),
+        max_length=120,
+        required=False,
+        help_text=_("Laissez vide pour le tirer du titre."),
+    )
+    description = forms.CharField(
+        label=_("Présentation (Markdown)"), required=False, widget=forms.Textarea
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Ouverture"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Clôture"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    axes = forms.CharField(
+        label=_("Axes à classer"),
+        help_text=_("Un axe par ligne, dans l'ordre d'affichage."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    questions = forms.CharField(
+        label=_("Questions libres"),
+        help_text=_("Facultatif : une question par ligne."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    respondents = forms.ChoiceField(
+        label=_("Qui répond"), choices=Respondents.choices, initial=Respondents.MEMBERS
+    )
+    results_visibility = forms.ChoiceField(
+        label=_("Résultats"), choices=ResultsVisibility.choices, initial=ResultsVisibility.ALWAYS
+    )
+    weighting = forms.ChoiceField(
+        label=_("Pondération"), choices=Weighting.choices, initial=Weighting.ONE_PER_ORGANISATION
+    )
+    weight_cap_share = forms.DecimalField(
+        label=_("Part maximale d'une CAE (pondération par taille)"),
+        min_value=0,
+        max_value=1,
+        decimal_places=3,
+        initial="0.100",
+    )
+
+    def service_fields(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["slug"] = data["slug"] or slugify(data["title"])[:120]
+        data["axes"] = data["axes"].splitlines()
+        data["questions"] = data["questions"].splitlines()
+        return data
+
+
 def _initial(consultation, answer):
     if answer is None:
         return {}
@@ -109,8 +171,29 @@ def _initial(consultation, answer):
 
 
 def consultation_list(request):
-    consultations = list(selectors.consultation_list(user=request.user))
-    return render(request, "consultation/list.html", {"consultations": consultations})
+    context = {
+        "consultations": list(selectors.consultation_list(user=request.user)),
+        "can_create": rules.can_create_consultation(request.user),
+    }
+    return render(request, "consultation/list.html", context)
+
+
+@login_required
+def consultation_create(request):
+    if not rules.can_create_consultation(request.user):
+        raise PermissionDenied
+    form = ConsultationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = services.consultation_create(actor=request.user, **form.service_fields())
+        except AllianceError as error:
+            form.add_error(None, error.message)
+            form.error_code = error.code
+        else:
+            messages.success(request, gettext("La consultation est créée."))
+            return redirect("frontend:consultation", slug=consultation.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "consultation/create.html", {"form": form}, status=status)
 
 
 def consultation_detail(request, slug):

@@ -1,11 +1,12 @@
 """Consultation pages: what each person sees and can do, without JavaScript."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 
-from proposals.models.consultation import ConsultationAnswer, ResultsVisibility
+from proposals.models.consultation import Consultation, ConsultationAnswer, ResultsVisibility
 from tests.factories import OrganisationFactory
 from tests.proposals.consultation_factories import (
     ConsultationFactory,
@@ -214,3 +215,54 @@ def test_hidden_results_say_when_they_will_be_published(client):
 
 def test_an_unknown_consultation_is_a_404(client):
     assert client.get("/consultations/nope/").status_code == 404
+
+
+def create_form(**overrides):
+    return {
+        "title": "Priorités 2027",
+        "slug": "",
+        "description": "Classez les chantiers.",
+        "opens_at": "2027-01-04T09:00",
+        "closes_at": "2027-03-01T18:00",
+        "axes": "Lobbying\nPromotion\n\nJuridique",
+        "questions": "Un souhait ?",
+        "respondents": "delegates",
+        "results_visibility": "after_close",
+        "weighting": "by_size",
+        "weight_cap_share": "0.2",
+        **overrides,
+    }
+
+
+def test_the_steering_committee_launches_a_consultation_from_a_page(client, steering):
+    client.force_login(steering)
+    assert (
+        "Lancer une consultation" in client.get(reverse("frontend:consultations")).content.decode()
+    )
+    response = client.post(reverse("frontend:consultation-create"), create_form())
+    assert response.status_code == 302
+    consultation = Consultation.objects.get(slug="priorites-2027")
+    assert [a.title for a in consultation.axes.all()] == ["Lobbying", "Promotion", "Juridique"]
+    assert consultation.respondents == "delegates"
+    assert consultation.weight_cap_share == Decimal("0.2")
+    assert response.url == reverse("frontend:consultation", args=["priorites-2027"])
+
+
+def test_a_bad_consultation_form_explains_and_creates_nothing(client, steering):
+    client.force_login(steering)
+    response = client.post(
+        reverse("frontend:consultation-create"), create_form(closes_at="2026-12-01T09:00")
+    )
+    assert response.status_code == 400
+    assert response.context["form"].error_code == "invalid_dates"
+    assert "La clôture doit suivre l&#x27;ouverture." in response.content.decode()
+    assert not Consultation.objects.exists()
+
+
+def test_members_cannot_launch_consultations(client, member):
+    client.force_login(member)
+    assert client.get(reverse("frontend:consultation-create")).status_code == 403
+    assert (
+        "Lancer une consultation"
+        not in client.get(reverse("frontend:consultations")).content.decode()
+    )
