@@ -102,6 +102,19 @@ class TerritorialForm(AnswerForm):
 
     field_order = ["organisation", "meeting_name", "meeting_date"]
 
+    def __init__(self, *args, answered: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = {
+            AnswerChannel.ONLINE: _("a déjà répondu en ligne"),
+            AnswerChannel.TERRITORIAL: _("réponse de rencontre déjà saisie"),
+        }
+
+        def label(organisation):
+            channel = answered.get(organisation.pk)
+            return f"{organisation.name} — {labels[channel]}" if channel else organisation.name
+
+        self.fields["organisation"].label_from_instance = label
+
 
 class ConsultationForm(forms.Form):
     """The steering committee opens a consultation; the service checks dates and axes."""
@@ -273,8 +286,9 @@ def consultation_territorial(request, slug):
     consultation = _get(slug)
     if not rules.can_enter_territorial_answer(request.user):
         raise PermissionDenied
+    answered = selectors.answer_channels(consultation=consultation)
     if request.method == "POST":
-        form = TerritorialForm(request.POST, consultation=consultation)
+        form = TerritorialForm(request.POST, consultation=consultation, answered=answered)
         if form.is_valid() and _submit(
             request,
             form,
@@ -298,7 +312,7 @@ def consultation_territorial(request, slug):
         status = 400
     else:
         last = request.session.get("consultation_last_meeting", {})
-        form = TerritorialForm(initial=last, consultation=consultation)
+        form = TerritorialForm(initial=last, consultation=consultation, answered=answered)
         status = 200
     context = {
         "consultation": consultation,
@@ -318,4 +332,6 @@ def consultation_results(request, slug):
     except AllianceError as error:
         context["hidden_message"] = error.message
     context["can_view_answers"] = rules.can_view_answers(request.user)
+    if context["can_view_answers"] and "results" in context:
+        context["silent"] = list(selectors.organisations_without_answer(consultation=consultation))
     return render(request, "consultation/results.html", context)

@@ -175,4 +175,10 @@ EN = {
     "La consultation est créée.": "The consultation is created.",
     "Lancer une consultation": "Start a consultation",
     "Lancer la consultation": "Start the consultation",
+    "a déjà répondu en ligne": "has already answered online",
+    "réponse de rencontre déjà saisie": "meeting answer already entered",
+    "%(counter)s CAE n'a pas répondu": (
+        "%(counter)s CAE has not answered",
+        "%(counter)s CAEs have not answered",
+    ),
 }

@@ -110,6 +110,25 @@ def organisations_for_territorial_entry():
     return Organisation.objects.active().only("pk", "name").order_by("name")
 
 
+def answer_channels(*, consultation: Consultation) -> dict[int, str]:
+    """Which CAEs answered, and through which channel: organisation id -> channel."""
+    return dict(
+        ConsultationAnswer.objects.filter(consultation=consultation).values_list(
+            "organisation_id", "channel"
+        )
+    )
+
+
+def organisations_without_answer(*, consultation: Consultation):
+    """The active CAEs that have not answered: whom the facilitators still have to reach."""
+    return (
+        Organisation.objects.active()
+        .exclude(consultation_answers__consultation=consultation)
+        .only("pk", "name", "slug", "city")
+        .order_by("name")
+    )
+
+
 # --- Results ----------------------------------------------------------------------------------
 
 

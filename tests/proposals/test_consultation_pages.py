@@ -266,3 +266,30 @@ def test_members_cannot_launch_consultations(client, member):
         "Lancer une consultation"
         not in client.get(reverse("frontend:consultations")).content.decode()
     )
+
+
+def test_the_territorial_form_tells_which_cae_already_answered(client, secretariat, consultation):
+    online = OrganisationFactory(name="Boussole Lyon")
+    met = OrganisationFactory(name="Envol Caen")
+    OrganisationFactory(name="Horizons Nice")
+    answer(consultation, axis_ids(consultation), organisation=online)
+    answer(consultation, axis_ids(consultation), organisation=met, channel="territorial")
+    client.force_login(secretariat)
+    html = client.get(
+        reverse("frontend:consultation-territorial", args=[consultation.slug])
+    ).content.decode()
+    assert "Boussole Lyon — a déjà répondu en ligne" in html
+    assert "Envol Caen — réponse de rencontre déjà saisie" in html
+    assert ">Horizons Nice</option>" in html
+
+
+def test_facilitators_see_which_cae_have_not_answered(client, secretariat, member, consultation):
+    answer(consultation, axis_ids(consultation), organisation=member.organisation)
+    OrganisationFactory(name="Ricochets Brest")
+    url = reverse("frontend:consultation-results", args=[consultation.slug])
+    client.force_login(member)
+    assert "Ricochets Brest" not in client.get(url).content.decode()
+    client.force_login(secretariat)
+    html = client.get(url).content.decode()
+    assert "1 CAE n'a pas répondu" in html
+    assert "Ricochets Brest" in html
