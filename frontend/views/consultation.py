@@ -114,6 +114,7 @@ class TerritorialForm(AnswerForm):
             return f"{organisation.name} — {labels[channel]}" if channel else organisation.name
 
         self.fields["organisation"].label_from_instance = label
+        self.fields["meeting_date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
 
 class ConsultationForm(forms.Form):
@@ -171,7 +172,7 @@ class ConsultationForm(forms.Form):
         return data
 
 
-def _initial(consultation, answer):
+def _initial(answer):
     if answer is None:
         return {}
     initial = {f"rank_{axis_id}": rank for rank, axis_id in enumerate(answer.ranking, start=1)}
@@ -230,7 +231,6 @@ def consultation_detail(request, slug):
         "is_member": alliance_rules.is_member(request.user),
         "can_enter_territorial": is_open and rules.can_enter_territorial_answer(request.user),
         "results_visible": rules.can_view_results(request.user, consultation),
-        "can_view_answers": rules.can_view_answers(request.user),
     }
     return render(request, "consultation/detail.html", context)
 
@@ -270,7 +270,7 @@ def consultation_answer(request, slug):
             return redirect("frontend:consultation", slug=slug)
         status = 400
     else:
-        form = AnswerForm(initial=_initial(consultation, answer), consultation=consultation)
+        form = AnswerForm(initial=_initial(answer), consultation=consultation)
         status = 200
     context = {
         "consultation": consultation,
@@ -318,7 +318,6 @@ def consultation_territorial(request, slug):
         "consultation": consultation,
         "form": form,
         "is_open": consultation.status == ConsultationStatus.OPEN,
-        "today": timezone.localdate(),
     }
     return render(request, "consultation/territorial.html", context, status=status)
 
