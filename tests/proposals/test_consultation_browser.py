@@ -89,3 +89,13 @@ def test_the_results_page_shows_the_ranking(new_page, member):
     expect(page.get_by_role("img", name=re.compile("Scores de Borda"))).to_be_visible()
     expect(page.get_by_role("table").first).to_contain_text("Matrice des duels")
     expect(page.get_by_role("link", name="Télécharger les résultats (CSV)")).to_be_visible()
+
+
+def test_the_results_fit_a_phone_screen(new_page, member):
+    consultation = ConsultationFactory(slug="priorites")
+    answer(consultation, axis_ids(consultation))
+    page = new_page(member, phone=True)
+    page.goto("/consultations/priorites/resultats/")
+    expect(page.locator(".final-ranking li").first).to_be_visible()
+    # The pairwise table scrolls inside its box; the page itself never scrolls sideways.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
