@@ -12,11 +12,20 @@ from django.utils.translation import gettext as _
 from proposals.consultation.selectors import ConsultationResults
 from proposals.models.consultation import AnswerChannel
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value):
+    """Text typed by people must not run as a spreadsheet formula (CSV injection)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 def _csv(rows) -> str:
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows([_cell(value) for value in row] for row in rows)
     return buffer.getvalue()
 
 

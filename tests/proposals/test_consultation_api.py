@@ -318,3 +318,9 @@ def test_every_endpoint_is_in_the_schema(client):
     ]:
         assert path in paths
     assert "put" in schema["paths"]["/api/consultations/{slug}/my-answer/"]
+
+
+def test_answers_csv_never_carries_a_spreadsheet_formula(api_as, secretariat, consultation):
+    answer(consultation, axis_ids(consultation), comment='=HYPERLINK("http://x","clic")')
+    rows = read_csv(api_as(secretariat).get(url(consultation, "answers.csv")))
+    assert rows[1][9] == '\'=HYPERLINK("http://x","clic")'

@@ -293,3 +293,10 @@ def test_facilitators_see_which_cae_have_not_answered(client, secretariat, membe
     html = client.get(url).content.decode()
     assert "1 CAE n'a pas répondu" in html
     assert "Ricochets Brest" in html
+
+
+def test_the_description_markdown_is_sanitised(client):
+    consultation = ConsultationFactory(description="**Priorités**<script>alert(1)</script>")
+    html = client.get(reverse("frontend:consultation", args=[consultation.slug])).content.decode()
+    assert "<strong>Priorités</strong>" in html
+    assert "<script>alert(1)</script>" not in html
