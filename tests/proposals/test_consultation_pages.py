@@ -300,3 +300,14 @@ def test_the_description_markdown_is_sanitised(client):
     html = client.get(reverse("frontend:consultation", args=[consultation.slug])).content.decode()
     assert "<strong>Priorités</strong>" in html
     assert "<script>alert(1)</script>" not in html
+
+
+def test_the_results_page_speaks_english_on_request(client, consultation):
+    answer(consultation, axis_ids(consultation))
+    html = client.get(
+        reverse("frontend:consultation-results", args=[consultation.slug]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert "Borda scores" in html
+    assert "1 of 1 CAEs answered (100%)." in html
+    assert "Pairwise matrix" in html
