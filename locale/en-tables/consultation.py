@@ -92,7 +92,7 @@ EN = {
     "Rang Schulze": "Schulze rank",
     "1ʳᵉ place": "1st place",
     "Matrice des duels : ligne préférée à colonne": "Pairwise matrix: row preferred to column",
-    "Hors réseau": "Outside any network",
+    "Hors réseau": "No network",
     # Pages
     "%(counter)s réponse": ("%(counter)s answer", "%(counter)s answers"),
     "gagnant de Schulze :": "Schulze winner:",
