@@ -21,7 +21,6 @@ from assemblies.models import (
     CollegeMembership,
     Poll,
     PollEntitlement,
-    PollOption,
     Proxy,
     VoteRecord,
 )
@@ -356,10 +355,6 @@ def choice_labels(poll: Poll, choice) -> str:
         else labels.get(str(p), "?")
         for p in choice
     )
-
-
-def option_queryset(poll: Poll):
-    return PollOption.objects.filter(poll=poll).order_by("position")
 
 
 def ledger_head(poll: Poll) -> str:
