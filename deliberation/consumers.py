@@ -1,0 +1,97 @@
+"""Live thread: `ws/threads/<id>/`. Authenticate, check the right to read, join, relay.
+
+Inbound messages: `{"type": "ping"}` (answered `pong`) and `{"type": "sync", "since": <id>}`
+(after a reconnect: the comments written since, then a snapshot of every reaction count).
+Anything else gets `{"type": "error", "code", "message"}` and the connection stays open.
+"""
+
+import json
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils.translation import gettext as _
+
+from deliberation import rules
+from deliberation.live import comment_message, thread_group
+from deliberation.models import Thread
+from deliberation.selectors import decorate_for_viewer, thread_comments
+
+MAX_MESSAGE_BYTES = 64 * 1024
+SYNC_LIMIT = 200
+
+
+class ThreadConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
+        self.group = thread_group(self.thread_id)
+        if not await self._may_read():
+            await self.close(code=4403)
+            return
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    @database_sync_to_async
+    def _may_read(self) -> bool:
+        user = self.scope.get("user")
+        thread = Thread.objects.filter(pk=self.thread_id).first()
+        return thread is not None and rules.can_read_thread(user, thread)
+
+    # --- Inbound ------------------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        raw = text_data if text_data is not None else bytes_data
+        if raw is None or len(raw) > MAX_MESSAGE_BYTES:
+            await self._error("message_too_large", _("Message trop long (64 Kio au plus)."))
+            return
+        try:
+            content = json.loads(raw)
+        except (TypeError, ValueError):
+            await self._error("malformed_message", _("Message illisible : JSON attendu."))
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            await self._error("malformed_message", _("Message illisible : objet JSON attendu."))
+            return
+        kind = content.get("type")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "sync":
+            since = content.get("since", 0)
+            if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+                await self._error("invalid_since", _("« since » doit être un entier positif."))
+                return
+            for message in await self._missed(since):
+                await self.send_json(message)
+        else:
+            await self._error("unknown_type", _("Type de message inconnu."))
+
+    @database_sync_to_async
+    def _missed(self, since: int) -> list[dict]:
+        comments = list(thread_comments(self.thread_id))
+        missed = decorate_for_viewer([c for c in comments if c.pk > since][:SYNC_LIMIT], None)
+        messages = [comment_message("comment.created", c) for c in missed]
+        counts = {str(c.pk): c.reaction_counts for c in comments}
+        last = max([since, *(c.pk for c in comments)])
+        messages.append({"type": "synced", "last": last, "counts": counts})
+        return messages
+
+    async def _error(self, code: str, message: str):
+        await self.send_json({"type": "error", "code": code, "message": str(message)})
+
+    # --- Events from the group: relayed as they are -------------------------------------------
+
+    async def _relay(self, event):
+        await self.send_json(event)
+
+    comment_created = _relay
+    comment_edited = _relay
+    comment_deleted = _relay
+    comment_hidden = _relay
+    comment_unhidden = _relay
+    reactions = _relay

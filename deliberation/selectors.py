@@ -1,0 +1,174 @@
+"""Reads of the debate, shaped for a page or an endpoint, each in a constant number of queries."""
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from django.db.models import Count, Max, Q, QuerySet
+
+from deliberation import rules
+from deliberation.models import (
+    Comment,
+    CommentStatus,
+    Follow,
+    ModerationAction,
+    Notification,
+    NotificationFrequency,
+    NotificationPreference,
+    Reaction,
+    Report,
+    Thread,
+)
+
+# Replies deeper than this are shown at this indentation, with "en réponse à ...".
+MAX_INDENT = 4
+SEARCH_MAX_LENGTH = 200
+
+
+def threads_recent() -> QuerySet[Thread]:
+    """Threads with their number of visible comments, the most recently active first."""
+    return (
+        Thread.objects.annotate(
+            comment_count=Count("comments", filter=Q(comments__status=CommentStatus.VISIBLE)),
+            last_activity=Max("comments__created_at"),
+        )
+        .filter(comment_count__gt=0)
+        .order_by("-last_activity", "-pk")
+    )
+
+
+def thread_comments(thread_id: int) -> QuerySet[Comment]:
+    """A thread's comments in order of writing, with what each one shows (3 queries with the
+    networks prefetch, whatever the page size)."""
+    return Comment.objects.for_display().filter(thread_id=thread_id).order_by("created_at", "pk")
+
+
+def in_tree_order(comments: list[Comment]) -> list[Comment]:
+    """Depth-first: each reply right after its parent (and that parent's earlier replies)."""
+    children: dict[int | None, list[Comment]] = {}
+    known = {c.pk for c in comments}
+    for comment in comments:
+        parent = comment.parent_id if comment.parent_id in known else None
+        children.setdefault(parent, []).append(comment)
+    ordered, stack = [], list(reversed(children.get(None, [])))
+    while stack:
+        comment = stack.pop()
+        ordered.append(comment)
+        stack.extend(reversed(children.get(comment.pk, [])))
+    return ordered
+
+
+def decorate_for_viewer(comments: list[Comment], viewer) -> list[Comment]:
+    """Attach what the page shows per comment for this viewer (one query for their reactions)."""
+    mine = {}
+    if viewer is not None and viewer.is_authenticated and comments:
+        mine = dict(
+            Reaction.objects.filter(
+                person=viewer, comment__thread_id=comments[0].thread_id
+            ).values_list("comment_id", "kind")
+        )
+    takes_part = rules.can_take_part(viewer)
+    moderator = rules.can_moderate(viewer)
+    viewer_id = getattr(viewer, "pk", None)
+    for comment in comments:
+        own = comment.author_id == viewer_id
+        comment.display_depth = min(comment.depth, MAX_INDENT)
+        comment.reply_to = (
+            comment.parent.author if comment.depth > MAX_INDENT and comment.parent else None
+        )
+        comment.my_reaction = mine.get(comment.pk)
+        comment.viewer_can_edit = own and comment.is_visible
+        comment.viewer_can_react = takes_part and not own and comment.is_visible
+        comment.viewer_can_reply = takes_part and comment.is_visible
+        comment.viewer_can_report = viewer_id is not None and not own and comment.is_visible
+        comment.viewer_can_moderate = moderator
+    return comments
+
+
+def thread_page(thread: Thread, viewer) -> list[Comment]:
+    """Every comment of the thread in tree order, decorated for the viewer."""
+    return decorate_for_viewer(in_tree_order(list(thread_comments(thread.pk))), viewer)
+
+
+def comment_for_display(comment_id: int) -> Comment:
+    comment = Comment.objects.for_display().get(pk=comment_id)
+    return decorate_for_viewer([comment], None)[0]
+
+
+def is_following(person, target) -> bool:
+    if person is None or not person.is_authenticated:
+        return False
+    return Follow.objects.filter(
+        person=person,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=target.pk,
+    ).exists()
+
+
+def follows_of(person) -> QuerySet[Follow]:
+    return Follow.objects.filter(person=person).select_related("content_type").order_by("-pk")
+
+
+# --- Search -----------------------------------------------------------------------------------
+
+
+def _search_postgres(queryset: QuerySet[Comment], text: str) -> QuerySet[Comment]:
+    from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+    vector = SearchVector("body", config="french")
+    query = SearchQuery(text, config="french", search_type="websearch")
+    return (
+        queryset.annotate(rank=SearchRank(vector, query))
+        .filter(rank__gt=0)
+        .order_by("-rank", "-created_at", "-pk")
+    )
+
+
+def _search_simple(queryset: QuerySet[Comment], text: str) -> QuerySet[Comment]:
+    condition = Q()
+    for word in text.split():
+        condition &= Q(body__icontains=word)
+    return queryset.filter(condition).order_by("-created_at", "-pk")
+
+
+SEARCH_BACKENDS = {"postgresql": _search_postgres}
+
+
+def search_comments(text: str) -> QuerySet[Comment]:
+    """Visible comments matching `text`: French full text on PostgreSQL, words on SQLite."""
+    text = (text or "").strip()[:SEARCH_MAX_LENGTH]
+    queryset = (
+        Comment.objects.filter(status=CommentStatus.VISIBLE)
+        .select_related("author", "organisation", "thread")
+        .prefetch_related("organisation__networks")
+    )
+    if not text:
+        return queryset.none()
+    backend = SEARCH_BACKENDS.get(connection.vendor, _search_simple)
+    return backend(queryset, text)
+
+
+# --- Notifications and moderation --------------------------------------------------------------
+
+
+def notifications_of(person) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=person)
+
+
+def unread_count(person) -> int:
+    return Notification.objects.filter(recipient=person, read_at=None).count()
+
+
+def email_frequency_of(person) -> str:
+    preference = NotificationPreference.objects.filter(person=person).first()
+    return preference.email_frequency if preference else NotificationFrequency.DAILY
+
+
+def open_reports() -> QuerySet[Report]:
+    return (
+        Report.objects.filter(resolved_at=None)
+        .select_related("reporter", "comment__author", "comment__organisation", "comment__thread")
+        .order_by("comment_id", "created_at")
+    )
+
+
+def moderation_log() -> QuerySet[ModerationAction]:
+    return ModerationAction.objects.select_related("moderator", "comment__thread")

@@ -1,0 +1,305 @@
+"""Debate pages: recent threads, a thread, comment forms, search, moderation, notifications.
+
+Forms post here and come back (to `next` when it is a local address, else the thread); a
+refused action shows the service's translated message.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from alliance.errors import AllianceError
+from deliberation import rules, selectors, services
+from deliberation.models import Comment, NotificationFrequency, Stance, Thread
+from frontend.templatetags.debate_tags import panel_context
+
+PAGE_SIZE = 30
+
+
+def _back(request, fallback: str):
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(target)
+    return redirect(fallback)
+
+
+def _thread_url(thread_id: int, comment_id: int | None = None) -> str:
+    return services.thread_url(thread_id, comment_id)
+
+
+def _run(request, action, *, success: str | None = None) -> bool:
+    try:
+        action()
+    except AllianceError as error:
+        messages.error(request, error.message)
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def _comment(comment_id: int) -> Comment:
+    return get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+@require_GET
+def debates(request):
+    page = Paginator(selectors.threads_recent(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "debates/index.html", {"page": page})
+
+
+@login_required
+@require_GET
+def thread(request, thread_id: int):
+    thread = get_object_or_404(Thread, pk=thread_id)
+    if not rules.can_read_thread(request.user, thread):
+        raise PermissionDenied
+    context = panel_context(request, thread, next_url="")
+    target = thread.target
+    context["target_url"] = getattr(target, "get_absolute_url", lambda: "")()
+    return render(request, "debates/thread.html", context)
+
+
+@login_required
+@require_GET
+def comment_history(request, comment_id: int):
+    comment = _comment(comment_id)
+    if not comment.is_visible:
+        raise PermissionDenied(_("Ce commentaire n'est plus affiché."))
+    revisions = comment.revisions.select_related("edited_by")
+    return render(request, "debates/history.html", {"comment": comment, "revisions": revisions})
+
+
+@login_required
+@require_GET
+def search(request):
+    text = request.GET.get("q", "").strip()
+    results = selectors.search_comments(text)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if text else None
+    return render(request, "debates/search.html", {"q": text, "page": page})
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def comment_post(request, thread_id: int):
+    thread = get_object_or_404(Thread, pk=thread_id)
+    parent = None
+    parent_id = request.POST.get("parent") or ""
+    if parent_id:
+        parent = (
+            Comment.objects.filter(pk=parent_id, thread=thread).first()
+            if (parent_id.isdigit())
+            else None
+        )
+        if parent is None:
+            messages.error(request, _("Ce commentaire n'est pas dans ce fil."))
+            return _back(request, _thread_url(thread.pk))
+    created = []
+
+    def write():
+        created.append(
+            services.comment_create(
+                author=request.user,
+                thread=thread,
+                parent=parent,
+                body=request.POST.get("body", ""),
+                stance=request.POST.get("stance") or Stance.NONE,
+            )
+        )
+
+    if _run(request, write, success=_("Commentaire publié.")):
+        fallback = _thread_url(thread.pk, created[0].pk)
+    else:
+        fallback = _thread_url(thread.pk)
+    return _back(request, fallback)
+
+
+@login_required
+def comment_edit(request, comment_id: int):
+    comment = _comment(comment_id)
+    if not rules.can_edit_comment(request.user, comment):
+        raise PermissionDenied(_("Seul·e l'auteur·e peut modifier ce commentaire."))
+    body, stance = comment.body, comment.stance
+    if request.method == "POST":
+        body, stance = request.POST.get("body", ""), request.POST.get("stance") or comment.stance
+
+        def edit():
+            services.comment_edit(editor=request.user, comment=comment, body=body, stance=stance)
+
+        if _run(request, edit, success=_("Commentaire modifié.")):
+            return redirect(_thread_url(comment.thread_id, comment.pk))
+    return render(
+        request,
+        "debates/edit.html",
+        {"comment": comment, "body_value": body, "stance_value": stance},
+    )
+
+
+@login_required
+@require_POST
+def comment_delete(request, comment_id: int):
+    comment = _comment(comment_id)
+    _run(
+        request,
+        lambda: services.comment_delete(author=request.user, comment=comment),
+        success=_("Commentaire supprimé."),
+    )
+    return _back(request, _thread_url(comment.thread_id, comment.pk))
+
+
+@login_required
+@require_POST
+def comment_react(request, comment_id: int):
+    """One button per reaction; pressing one's current reaction again withdraws it."""
+    comment = _comment(comment_id)
+    kind = request.POST.get("kind", "")
+    current = comment.reactions.filter(person=request.user).values_list("kind", flat=True).first()
+    if current is not None and current == kind:
+        _run(request, lambda: services.reaction_clear(person=request.user, comment=comment))
+    else:
+        _run(
+            request,
+            lambda: services.reaction_set(person=request.user, comment=comment, kind=kind),
+        )
+    return _back(request, _thread_url(comment.thread_id, comment.pk))
+
+
+@login_required
+@require_POST
+def comment_report(request, comment_id: int):
+    comment = _comment(comment_id)
+    _run(
+        request,
+        lambda: services.comment_report(
+            reporter=request.user, comment=comment, reason=request.POST.get("reason", "")
+        ),
+        success=_("Merci : le secrétariat examinera ce commentaire."),
+    )
+    return _back(request, _thread_url(comment.thread_id, comment.pk))
+
+
+@login_required
+@require_POST
+def comment_hide(request, comment_id: int):
+    comment = _comment(comment_id)
+    _run(
+        request,
+        lambda: services.comment_hide(
+            moderator=request.user, comment=comment, reason=request.POST.get("reason", "")
+        ),
+        success=_("Commentaire masqué."),
+    )
+    return _back(request, _thread_url(comment.thread_id, comment.pk))
+
+
+@login_required
+@require_POST
+def comment_unhide(request, comment_id: int):
+    comment = _comment(comment_id)
+    _run(
+        request,
+        lambda: services.comment_unhide(
+            moderator=request.user, comment=comment, reason=request.POST.get("reason", "")
+        ),
+        success=_("Commentaire rétabli."),
+    )
+    return _back(request, _thread_url(comment.thread_id, comment.pk))
+
+
+@login_required
+@require_POST
+def reports_dismiss(request, comment_id: int):
+    comment = _comment(comment_id)
+    _run(
+        request,
+        lambda: services.reports_dismiss(
+            moderator=request.user, comment=comment, reason=request.POST.get("reason", "")
+        ),
+        success=_("Signalements classés."),
+    )
+    return redirect("frontend:moderation")
+
+
+@login_required
+@require_POST
+def thread_follow(request, thread_id: int):
+    thread = get_object_or_404(Thread, pk=thread_id)
+    target = thread.target
+    if target is None:
+        messages.error(request, _("Ce débat n'est rattaché à rien qu'on puisse suivre."))
+    elif request.POST.get("follow") == "1":
+        _run(request, lambda: services.follow(person=request.user, target=target))
+    else:
+        _run(request, lambda: services.unfollow(person=request.user, target=target))
+    return _back(request, _thread_url(thread.pk))
+
+
+# --- Moderation -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def moderation(request):
+    if not rules.can_moderate(request.user):
+        raise PermissionDenied(_("Seul le secrétariat modère les débats."))
+    return render(
+        request,
+        "debates/moderation.html",
+        {
+            "reports": selectors.open_reports(),
+            "actions": selectors.moderation_log()[:100],
+        },
+    )
+
+
+# --- Notifications ------------------------------------------------------------------------------
+
+
+@login_required
+def notifications(request):
+    if request.method == "POST":
+        frequency = request.POST.get("email_frequency", "")
+        _run(
+            request,
+            lambda: services.notification_preference_set(
+                person=request.user, email_frequency=frequency
+            ),
+            success=_("Préférence enregistrée."),
+        )
+        return redirect("frontend:notifications")
+    page = Paginator(selectors.notifications_of(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "debates/notifications.html",
+        {
+            "page": page,
+            "frequency": selectors.email_frequency_of(request.user),
+            "frequencies": NotificationFrequency.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    raw = request.POST.get("id", "")
+    ids = [int(raw)] if raw.isdigit() else None
+    services.notifications_mark_read(person=request.user, ids=ids)
+    if ids is None:
+        messages.success(request, _("Toutes les notifications sont marquées comme lues."))
+    return _back(request, "frontend:notifications")
