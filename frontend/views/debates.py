@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -49,6 +50,14 @@ def _comment(comment_id: int) -> Comment:
     return get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
 
 
+def _target_url(target) -> str:
+    """The page of the debated object, if its area has one (yet)."""
+    try:
+        return target.get_absolute_url() if hasattr(target, "get_absolute_url") else ""
+    except NoReverseMatch:
+        return ""
+
+
 # --- Reading ------------------------------------------------------------------------------------
 
 
@@ -65,8 +74,7 @@ def thread(request, thread_id: int):
     if not rules.can_read_thread(request.user, thread):
         raise PermissionDenied
     context = panel_context(request, thread, next_url="")
-    target = thread.target
-    context["target_url"] = getattr(target, "get_absolute_url", lambda: "")()
+    context["target_url"] = _target_url(thread.target)
     return render(request, "debates/thread.html", context)
 
 
