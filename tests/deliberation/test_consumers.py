@@ -28,12 +28,12 @@ async def connect(thread_id, user):
 
 
 async def test_anonymous_people_are_refused(thread):
-    communicator, connected, code = await connect(thread.pk, AnonymousUser())
+    _communicator, connected, code = await connect(thread.pk, AnonymousUser())
     assert not connected and code == 4403
 
 
 async def test_a_missing_thread_is_refused(member):
-    communicator, connected, code = await connect(999_999, member)
+    _communicator, connected, _code = await connect(999_999, member)
     assert not connected
 
 
@@ -93,7 +93,7 @@ async def test_bad_messages_get_an_error_and_the_connection_stays(thread, member
 async def test_sync_sends_what_was_missed(thread, member):
     first = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Un")
     second = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Deux")
-    communicator, connected, _ = await connect(thread.pk, member)
+    communicator, _connected, _ = await connect(thread.pk, member)
     await communicator.send_json_to({"type": "sync", "since": first.pk})
     missed = await communicator.receive_json_from(timeout=3)
     assert (missed["type"], missed["comment"]) == ("comment.created", second.pk)
@@ -104,7 +104,7 @@ async def test_sync_sends_what_was_missed(thread, member):
 
 
 async def test_leaving_removes_the_connection_from_the_group(thread, member):
-    communicator, connected, _ = await connect(thread.pk, member)
+    communicator, _connected, _ = await connect(thread.pk, member)
     await communicator.disconnect()
     layer = get_channel_layer()
     await layer.group_send(f"thread-{thread.pk}", {"type": "reactions", "comment": 1})
