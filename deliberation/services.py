@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance import rules as alliance_rules
 from alliance.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from alliance.markdown import render_markdown
+from deliberation.text import render_comment
 from deliberation import rules
 from deliberation.live import send_comment_event, send_reactions_event, thread_group
 from deliberation.models import (
@@ -165,7 +165,7 @@ def comment_create(
         author=author,
         organisation=author.organisation,
         body=body,
-        body_html=render_markdown(body),
+        body_html=render_comment(body),
         stance=stance,
     )
     target = thread.target
@@ -224,7 +224,7 @@ def comment_edit(*, editor, comment: Comment, body: str, stance: str | None = No
     CommentRevision.objects.create(
         comment=comment, body=comment.body, stance=comment.stance, edited_by=editor
     )
-    comment.body, comment.body_html, comment.stance = body, render_markdown(body), stance
+    comment.body, comment.body_html, comment.stance = body, render_comment(body), stance
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "body_html", "stance", "edited_at"])
     send_comment_event("comment.edited", comment)

@@ -1,6 +1,6 @@
 """Debate test data: threads on any object, comments written in bulk for query-count tests."""
 
-from alliance.markdown import render_markdown
+from deliberation.text import render_comment
 from deliberation.models import Comment
 from deliberation.services import thread_for
 from tests.factories import NetworkFactory, OrganisationFactory, UserFactory
@@ -32,7 +32,7 @@ def bulk_comments(thread, count: int, *, authors=None, reply_every: int = 0) -> 
                 parent=parent,
                 depth=parent.depth + 1 if parent else 0,
                 body=f"Commentaire {n}",
-                body_html=render_markdown(f"Commentaire {n}"),
+                body_html=render_comment(f"Commentaire {n}"),
             )
         )
     if not reply_every:
