@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from alliance import rules as alliance_rules
 from alliance.errors import Conflict, InvalidInput, NotAllowed, NotFound
-from deliberation.text import render_comment
 from deliberation import rules
 from deliberation.live import send_comment_event, send_reactions_event, thread_group
 from deliberation.models import (
@@ -31,6 +30,7 @@ from deliberation.models import (
     Thread,
 )
 from deliberation.notifications import followers_of, notify
+from deliberation.text import render_comment
 
 __all__ = [
     "comment_create",

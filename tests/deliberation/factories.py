@@ -1,8 +1,8 @@
 """Debate test data: threads on any object, comments written in bulk for query-count tests."""
 
-from deliberation.text import render_comment
 from deliberation.models import Comment
 from deliberation.services import thread_for
+from deliberation.text import render_comment
 from tests.factories import NetworkFactory, OrganisationFactory, UserFactory
 
 
