@@ -1,3 +1,6 @@
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from asgiref.sync import sync_to_async
 from channels.layers import get_channel_layer
@@ -11,6 +14,13 @@ from tests.deliberation.factories import a_thread
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def in_own_loop(coroutine):
+    """Run a scenario in a fresh event loop on its own thread: the session's Playwright
+    browser keeps a loop running on the main thread once a browser test has run."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=60)
 
 
 @pytest.fixture
@@ -27,17 +37,29 @@ async def connect(thread_id, user):
     return communicator, connected, code
 
 
-async def test_anonymous_people_are_refused(thread):
+def test_anonymous_people_are_refused(thread):
+    in_own_loop(_anonymous_people_are_refused(thread))
+
+
+async def _anonymous_people_are_refused(thread):
     _communicator, connected, code = await connect(thread.pk, AnonymousUser())
     assert not connected and code == 4403
 
 
-async def test_a_missing_thread_is_refused(member):
+def test_a_missing_thread_is_refused(member):
+    in_own_loop(_a_missing_thread_is_refused(member))
+
+
+async def _a_missing_thread_is_refused(member):
     _communicator, connected, _code = await connect(999_999, member)
     assert not connected
 
 
-async def test_a_bad_origin_is_refused_by_the_application(thread, member):
+def test_a_bad_origin_is_refused_by_the_application(thread, member):
+    in_own_loop(_a_bad_origin_is_refused_by_the_application(thread, member))
+
+
+async def _a_bad_origin_is_refused_by_the_application(thread, member):
     from alliance.asgi import application
 
     communicator = WebsocketCommunicator(
@@ -47,7 +69,11 @@ async def test_a_bad_origin_is_refused_by_the_application(thread, member):
     assert not connected
 
 
-async def test_a_new_comment_reaches_the_viewers_after_commit(thread, member):
+def test_a_new_comment_reaches_the_viewers_after_commit(thread, member):
+    in_own_loop(_a_new_comment_reaches_the_viewers_after_commit(thread, member))
+
+
+async def _a_new_comment_reaches_the_viewers_after_commit(thread, member):
     viewer = await sync_to_async(UserFactory)()
     communicator, connected, _ = await connect(thread.pk, viewer)
     assert connected
@@ -79,7 +105,11 @@ async def test_a_new_comment_reaches_the_viewers_after_commit(thread, member):
         ('{"type": "ping", "pad": "' + "x" * 70_000 + '"}', "message_too_large"),
     ],
 )
-async def test_bad_messages_get_an_error_and_the_connection_stays(thread, member, raw, code):
+def test_bad_messages_get_an_error_and_the_connection_stays(thread, member, raw, code):
+    in_own_loop(_bad_messages_get_an_error_and_the_connection_stays(thread, member, raw, code))
+
+
+async def _bad_messages_get_an_error_and_the_connection_stays(thread, member, raw, code):
     communicator, connected, _ = await connect(thread.pk, member)
     assert connected
     await communicator.send_to(text_data=raw)
@@ -90,7 +120,11 @@ async def test_bad_messages_get_an_error_and_the_connection_stays(thread, member
     await communicator.disconnect()
 
 
-async def test_sync_sends_what_was_missed(thread, member):
+def test_sync_sends_what_was_missed(thread, member):
+    in_own_loop(_sync_sends_what_was_missed(thread, member))
+
+
+async def _sync_sends_what_was_missed(thread, member):
     first = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Un")
     second = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Deux")
     communicator, _connected, _ = await connect(thread.pk, member)
@@ -103,7 +137,11 @@ async def test_sync_sends_what_was_missed(thread, member):
     await communicator.disconnect()
 
 
-async def test_leaving_removes_the_connection_from_the_group(thread, member):
+def test_leaving_removes_the_connection_from_the_group(thread, member):
+    in_own_loop(_leaving_removes_the_connection_from_the_group(thread, member))
+
+
+async def _leaving_removes_the_connection_from_the_group(thread, member):
     communicator, _connected, _ = await connect(thread.pk, member)
     await communicator.disconnect()
     layer = get_channel_layer()
@@ -113,7 +151,11 @@ async def test_leaving_removes_the_connection_from_the_group(thread, member):
         assert not layer.groups.get(f"thread-{thread.pk}")
 
 
-async def test_binary_frames_are_read_as_json(thread, member):
+def test_binary_frames_are_read_as_json(thread, member):
+    in_own_loop(_binary_frames_are_read_as_json(thread, member))
+
+
+async def _binary_frames_are_read_as_json(thread, member):
     communicator, _connected, _ = await connect(thread.pk, member)
     await communicator.send_to(bytes_data=b'{"type": "ping"}')
     assert await communicator.receive_json_from(timeout=3) == {"type": "pong"}
