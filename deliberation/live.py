@@ -23,7 +23,8 @@ def render_comment(comment: Comment) -> dict[str, str]:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             html[code] = render_to_string(
-                "debates/_comment.html", {"comment": comment, "neutral": True}
+                "debates/_comment.html",
+                {"comment": comment, "neutral": True, "reaction_kinds": ReactionKind.choices},
             )
     return html
 

@@ -1,5 +1,7 @@
 """Reads of the debate, shaped for a page or an endpoint, each in a constant number of queries."""
 
+from dataclasses import dataclass
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
@@ -20,6 +22,7 @@ from deliberation.models import (
 
 # Replies deeper than this are shown at this indentation, with "en réponse à ...".
 MAX_INDENT = 4
+ROOTS_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 200
 
 
@@ -41,23 +44,28 @@ def thread_comments(thread_id: int) -> QuerySet[Comment]:
     return Comment.objects.for_display().filter(thread_id=thread_id).order_by("created_at", "pk")
 
 
-def in_tree_order(comments: list[Comment]) -> list[Comment]:
-    """Depth-first: each reply right after its parent (and that parent's earlier replies)."""
+def subtrees(comments: list[Comment]) -> list[list[Comment]]:
+    """One list per top-level comment: it and its replies, depth first (each reply right
+    after its parent and that parent's earlier replies)."""
     children: dict[int | None, list[Comment]] = {}
     known = {c.pk for c in comments}
     for comment in comments:
         parent = comment.parent_id if comment.parent_id in known else None
         children.setdefault(parent, []).append(comment)
-    ordered, stack = [], list(reversed(children.get(None, [])))
-    while stack:
-        comment = stack.pop()
-        ordered.append(comment)
-        stack.extend(reversed(children.get(comment.pk, [])))
-    return ordered
+    trees = []
+    for root in children.get(None, []):
+        tree, stack = [], [root]
+        while stack:
+            comment = stack.pop()
+            tree.append(comment)
+            stack.extend(reversed(children.get(comment.pk, [])))
+        trees.append(tree)
+    return trees
 
 
 def decorate_for_viewer(comments: list[Comment], viewer) -> list[Comment]:
-    """Attach what the page shows per comment for this viewer (one query for their reactions)."""
+    """Attach what the page shows per comment for this viewer (one query for their reactions,
+    whose rows are few: one per comment at most)."""
     mine = {}
     if viewer is not None and viewer.is_authenticated and comments:
         mine = dict(
@@ -83,9 +91,50 @@ def decorate_for_viewer(comments: list[Comment], viewer) -> list[Comment]:
     return comments
 
 
-def thread_page(thread: Thread, viewer) -> list[Comment]:
-    """Every comment of the thread in tree order, decorated for the viewer."""
-    return decorate_for_viewer(in_tree_order(list(thread_comments(thread.pk))), viewer)
+@dataclass
+class ThreadPage:
+    """One page of a thread: `ROOTS_PER_PAGE` top-level comments with all their replies."""
+
+    comments: list[Comment]
+    number: int
+    num_pages: int
+    visible_count: int
+    last_comment_id: int
+
+    @property
+    def is_last(self) -> bool:
+        return self.number == self.num_pages
+
+
+def thread_page(thread: Thread, viewer, *, page=1, focus: int | None = None) -> ThreadPage:
+    """The page `page` of the thread (or the one holding comment `focus`), decorated for the
+    viewer. Loads every comment row once (cheap) but renders only one page's worth."""
+    comments = list(thread_comments(thread.pk))
+    trees = subtrees(comments)
+    num_pages = max(1, -(-len(trees) // ROOTS_PER_PAGE))
+    number = _page_number(page, num_pages)
+    if focus is not None:
+        for index, tree in enumerate(trees):
+            if any(c.pk == focus for c in tree):
+                number = index // ROOTS_PER_PAGE + 1
+                break
+    start = (number - 1) * ROOTS_PER_PAGE
+    shown = [c for tree in trees[start : start + ROOTS_PER_PAGE] for c in tree]
+    return ThreadPage(
+        comments=decorate_for_viewer(shown, viewer),
+        number=number,
+        num_pages=num_pages,
+        visible_count=sum(1 for c in comments if c.is_visible),
+        last_comment_id=max((c.pk for c in comments), default=0),
+    )
+
+
+def _page_number(page, num_pages: int) -> int:
+    try:
+        number = int(page)
+    except (TypeError, ValueError):
+        return 1
+    return min(max(number, 1), num_pages)
 
 
 def comment_for_display(comment_id: int) -> Comment:

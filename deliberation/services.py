@@ -70,8 +70,9 @@ def thread_for(target, *, title: str = "") -> Thread:
 
 
 def thread_url(thread_id: int, comment_id: int | None = None) -> str:
+    """The thread page; with a comment, the page that holds it, scrolled to it."""
     url = reverse("frontend:thread", kwargs={"thread_id": thread_id})
-    return f"{url}#comment-{comment_id}" if comment_id else url
+    return f"{url}?commentaire={comment_id}#comment-{comment_id}" if comment_id else url
 
 
 # --- Validation -------------------------------------------------------------------------------

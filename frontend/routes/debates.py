@@ -22,6 +22,11 @@ urlpatterns = [
         views.comment_history,
         name="comment_history",
     ),
+    path(
+        "debats/commentaires/<int:comment_id>/repondre/",
+        views.comment_reply,
+        name="comment_reply",
+    ),
     path("debats/commentaires/<int:comment_id>/reagir/", views.comment_react, name="comment_react"),
     path(
         "debats/commentaires/<int:comment_id>/signaler/",

@@ -10,20 +10,38 @@ from deliberation.services import thread_for
 register = template.Library()
 
 
+PAGE_PARAMETER = "debat-page"
+FOCUS_PARAMETER = "commentaire"
+
+
 def panel_context(request, thread, *, next_url: str = "") -> dict:
-    """What `debates/_panel.html` needs, for the thread page and the embedded panel alike."""
+    """What `debates/_panel.html` needs, for the thread page and the embedded panel alike.
+    `?debat-page=N` picks a page, `?commentaire=ID` the page holding that comment."""
     user = request.user
     readable = rules.can_read_thread(user, thread)
-    comments = selectors.thread_page(thread, user) if readable else []
+    focus = request.GET.get(FOCUS_PARAMETER, "")
+    page = (
+        selectors.thread_page(
+            thread,
+            user,
+            page=request.GET.get(PAGE_PARAMETER),
+            focus=int(focus) if focus.isdigit() else None,
+        )
+        if readable
+        else None
+    )
     return {
         "thread": thread,
-        "comments": comments,
-        "visible_count": sum(1 for c in comments if c.is_visible),
-        "last_comment_id": max((c.pk for c in comments), default=0),
+        "page": page,
+        "comments": page.comments if page else [],
+        "visible_count": page.visible_count if page else 0,
+        "last_comment_id": page.last_comment_id if page else 0,
+        "page_parameter": PAGE_PARAMETER,
         "following": readable and selectors.is_following(user, thread.target),
         "can_take_part": rules.can_take_part(user),
         "can_moderate": rules.can_moderate(user),
         "next_url": next_url,
+        "reaction_kinds": ReactionKind.choices,
         "user": user,
         "request": request,
     }
@@ -41,11 +59,6 @@ def debate_panel(context, target):
 @register.simple_tag
 def stance_choices():
     return Stance.choices
-
-
-@register.simple_tag
-def reaction_choices():
-    return ReactionKind.choices
 
 
 @register.filter

@@ -157,15 +157,40 @@ def comment_edit(request, comment_id: int):
 
 
 @login_required
-@require_POST
+def comment_reply(request, comment_id: int):
+    """The reply form on its own page (debates.js opens it inline instead)."""
+    comment = _comment(comment_id)
+    return render(
+        request,
+        "debates/reply.html",
+        {"comment": comment, "next_url": _thread_url(comment.thread_id)},
+    )
+
+
+@login_required
 def comment_delete(request, comment_id: int):
     comment = _comment(comment_id)
-    _run(
+    if request.method == "POST":
+        if _run(
+            request,
+            lambda: services.comment_delete(author=request.user, comment=comment),
+            success=_("Commentaire supprimé."),
+        ):
+            return redirect(_thread_url(comment.thread_id, comment.pk))
+    return render(request, "debates/delete.html", {"comment": comment})
+
+
+def _reason_page(request, comment, *, act, title, button, success, danger=False):
+    """A comment and a reason field: reporting, hiding, restoring."""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        if _run(request, lambda: act(reason), success=success):
+            return _back(request, _thread_url(comment.thread_id, comment.pk))
+    return render(
         request,
-        lambda: services.comment_delete(author=request.user, comment=comment),
-        success=_("Commentaire supprimé."),
+        "debates/reason.html",
+        {"comment": comment, "title": title, "button": button, "danger": danger},
     )
-    return _back(request, _thread_url(comment.thread_id, comment.pk))
 
 
 @login_required
@@ -186,45 +211,53 @@ def comment_react(request, comment_id: int):
 
 
 @login_required
-@require_POST
 def comment_report(request, comment_id: int):
     comment = _comment(comment_id)
-    _run(
+    return _reason_page(
         request,
-        lambda: services.comment_report(
-            reporter=request.user, comment=comment, reason=request.POST.get("reason", "")
+        comment,
+        act=lambda reason: services.comment_report(
+            reporter=request.user, comment=comment, reason=reason
         ),
+        title=_("Signaler un commentaire"),
+        button=_("Signaler"),
         success=_("Merci : le secrétariat examinera ce commentaire."),
     )
-    return _back(request, _thread_url(comment.thread_id, comment.pk))
 
 
 @login_required
-@require_POST
 def comment_hide(request, comment_id: int):
     comment = _comment(comment_id)
-    _run(
+    if not rules.can_moderate(request.user):
+        raise PermissionDenied(_("Seul le secrétariat modère les débats."))
+    return _reason_page(
         request,
-        lambda: services.comment_hide(
-            moderator=request.user, comment=comment, reason=request.POST.get("reason", "")
+        comment,
+        act=lambda reason: services.comment_hide(
+            moderator=request.user, comment=comment, reason=reason
         ),
+        title=_("Masquer un commentaire"),
+        button=_("Masquer"),
         success=_("Commentaire masqué."),
+        danger=True,
     )
-    return _back(request, _thread_url(comment.thread_id, comment.pk))
 
 
 @login_required
-@require_POST
 def comment_unhide(request, comment_id: int):
     comment = _comment(comment_id)
-    _run(
+    if not rules.can_moderate(request.user):
+        raise PermissionDenied(_("Seul le secrétariat modère les débats."))
+    return _reason_page(
         request,
-        lambda: services.comment_unhide(
-            moderator=request.user, comment=comment, reason=request.POST.get("reason", "")
+        comment,
+        act=lambda reason: services.comment_unhide(
+            moderator=request.user, comment=comment, reason=reason
         ),
+        title=_("Rétablir un commentaire"),
+        button=_("Rétablir"),
         success=_("Commentaire rétabli."),
     )
-    return _back(request, _thread_url(comment.thread_id, comment.pk))
 
 
 @login_required

@@ -33,7 +33,7 @@ def test_a_comment_appears_for_the_other_person_without_reloading(new_page, memb
     assert comment.locator(".stance--convergence").is_visible()
     # the reader may react and reply to it, not edit it
     assert comment.locator(".reaction--agree").is_enabled()
-    assert comment.locator("summary", has_text="Répondre").is_visible()
+    assert comment.get_by_role("link", name="Répondre").is_visible()
     assert not comment.get_by_role("link", name="Modifier").is_visible()
 
     writer.evaluate("window.notReloaded = true")
@@ -53,7 +53,7 @@ def test_a_reply_is_inserted_under_its_parent_live(new_page, member, delegate):
     reader.wait_for_selector("[data-live-status][data-state=live]")
     writer.goto(f"/debats/{thread.pk}/")
     parent = writer.locator(f"#comment-{first.pk}")
-    parent.locator("summary", has_text="Répondre").click()
+    parent.get_by_role("link", name="Répondre").click()
     parent.locator("textarea[name=body]").fill("Une réponse au premier")
     parent.get_by_role("button", name="Répondre").click()
     reply = reader.locator(".comment-item--depth-1").filter(has_text="Une réponse au premier")

@@ -225,3 +225,39 @@ def test_debate_panel_embeds_a_thread_in_any_page(rf, member, thread):
     assert "Depuis la proposition" in html
     assert f'data-thread="{thread.pk}"' in html
     assert 'name="next" value="/propositions/x/"' in html
+
+
+def test_long_threads_are_paged_by_top_level_comment(client, member, thread):
+    from deliberation.selectors import ROOTS_PER_PAGE
+
+    comments = bulk_comments(thread, ROOTS_PER_PAGE + 5)
+    client.force_login(member)
+    first = client.get(thread_url(thread)).content.decode()
+    assert f'id="comment-{comments[0].pk}"' in first
+    assert f'id="comment-{comments[-1].pk}"' not in first
+    assert 'data-last-page="0"' in first
+    focused = client.get(thread_url(thread), {"commentaire": comments[-1].pk}).content.decode()
+    assert f'id="comment-{comments[-1].pk}"' in focused
+    assert 'data-last-page="1"' in focused
+    assert "Page 2 sur 2" in focused
+
+
+def test_reply_report_delete_pages_work_without_javascript(client, member, delegate, thread):
+    comment = services.comment_create(author=member, thread=thread, body="Base")
+    client.force_login(delegate)
+    reply_page = client.get(reverse("frontend:comment_reply", kwargs={"comment_id": comment.pk}))
+    assert 'name="parent" value="%d"' % comment.pk in reply_page.content.decode()
+    report_url = reverse("frontend:comment_report", kwargs={"comment_id": comment.pk})
+    assert client.get(report_url).status_code == 200
+    response = client.post(report_url, {"reason": ""}, follow=True)
+    assert "Indiquez un motif." in response.content.decode()
+    client.post(report_url, {"reason": "Hors sujet"})
+    assert comment.reports.count() == 1
+    delete_url = reverse("frontend:comment_delete", kwargs={"comment_id": comment.pk})
+    response = client.post(delete_url, follow=True)
+    assert "Seul·e l" in unescape(response.content.decode())
+    client.force_login(member)
+    assert client.get(delete_url).status_code == 200
+    client.post(delete_url)
+    comment.refresh_from_db()
+    assert comment.status == CommentStatus.DELETED

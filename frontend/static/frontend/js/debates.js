@@ -15,12 +15,43 @@
     this.participant = root.getAttribute("data-participant") === "1";
     this.moderator = root.getAttribute("data-moderator") === "1";
     this.last = parseInt(root.getAttribute("data-last-comment") || "0", 10) || 0;
+    this.replyTemplate = root.querySelector("template[data-reply-template]");
+    this.listen();
     this.attempts = 0;
     this.socket = null;
     this.pinger = null;
     this.language = (document.documentElement.lang || "fr").slice(0, 2);
     this.connect();
   }
+
+  // "Répondre" opens the reply form under the comment instead of going to its page.
+  Panel.prototype.listen = function () {
+    var self = this;
+    this.root.addEventListener("click", function (event) {
+      var cancel = event.target.closest("[data-reply-cancel]");
+      if (cancel) {
+        cancel.closest("form").remove();
+        return;
+      }
+      var link = event.target.closest("[data-reply]");
+      if (!link || !self.replyTemplate) return;
+      event.preventDefault();
+      var id = link.getAttribute("data-reply");
+      var article = document.querySelector("#comment-" + id + " > article");
+      var open = article.querySelector(".comment__reply-form");
+      if (!open) {
+        open = self.replyTemplate.content.firstElementChild.cloneNode(true);
+        open.querySelector("input[name=parent]").value = id;
+        open.querySelectorAll("[id]").forEach(function (element) {
+          var label = open.querySelector("label[for='" + element.id + "']");
+          element.id = element.id + "-" + id;
+          if (label) label.setAttribute("for", element.id);
+        });
+        article.appendChild(open);
+      }
+      open.querySelector("textarea").focus();
+    });
+  };
 
   Panel.prototype.setStatus = function (state, text) {
     if (!this.status) return;
@@ -129,6 +160,8 @@
     var empty = this.list.querySelector("[data-empty]");
     if (empty) empty.remove();
     var parent = message.parent && document.getElementById("comment-" + message.parent);
+    if (message.parent && !parent) return; // its parent is on another page
+    if (!parent && this.root.getAttribute("data-last-page") !== "1") return; // not this page
     if (parent) {
       // After the parent's last descendant: the next item at the parent's depth or above.
       var depth = parseInt(parent.getAttribute("data-depth"), 10);
