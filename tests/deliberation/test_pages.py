@@ -246,7 +246,7 @@ def test_reply_report_delete_pages_work_without_javascript(client, member, deleg
     comment = services.comment_create(author=member, thread=thread, body="Base")
     client.force_login(delegate)
     reply_page = client.get(reverse("frontend:comment_reply", kwargs={"comment_id": comment.pk}))
-    assert 'name="parent" value="%d"' % comment.pk in reply_page.content.decode()
+    assert f'name="parent" value="{comment.pk}"' in reply_page.content.decode()
     report_url = reverse("frontend:comment_report", kwargs={"comment_id": comment.pk})
     assert client.get(report_url).status_code == 200
     response = client.post(report_url, {"reason": ""}, follow=True)
