@@ -64,7 +64,11 @@ def _target_url(target) -> str:
 @require_GET
 def debates(request):
     page = Paginator(selectors.threads_recent(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "debates/index.html", {"page": page})
+    return render(
+        request,
+        "debates/index.html",
+        {"page": page, "can_moderate": rules.can_moderate(request.user)},
+    )
 
 
 @login_required

@@ -161,4 +161,12 @@ EN = {
     "Signalements classés.": "Reports dismissed.",
     "Préférence enregistrée.": "Preference saved.",
     "Toutes les notifications sont marquées comme lues.": "All notifications are marked as read.",
+    "Annuler": "Cancel",
+    "Pages du débat": "Debate pages",
+    "Répondre à un commentaire": "Reply to a comment",
+    "Supprimer un commentaire": "Delete a comment",
+    "Le commentaire sera retiré ; une mention « supprimé » restera à sa place pour que les réponses gardent leur sens.": "The comment will be withdrawn; a “deleted” note stays in its place so that the replies keep their meaning.",
+    "Signaler un commentaire": "Report a comment",
+    "Masquer un commentaire": "Hide a comment",
+    "Rétablir un commentaire": "Restore a comment",
 }
