@@ -268,8 +268,12 @@ def _people_by_network() -> tuple[dict[str, list], list]:
 
 
 def _author(groups, network: str, used: set, known: set):
-    """The next demo person of that network not yet writing in this debate."""
-    candidates = [p for p in groups.get(network) or [] if p.username not in known]
+    """The next demo person of that network not yet writing in this debate, from a CAE of
+    that network only when there is one (so the comment speaks for that network)."""
+    members = [p for p in groups.get(network) or [] if p.username not in known]
+    candidates = [p for p in members if len(p.network_slugs) == 1] + [
+        p for p in members if len(p.network_slugs) > 1
+    ]
     for person in candidates:
         if person.pk not in used:
             used.add(person.pk)
@@ -284,10 +288,7 @@ def _reaction_kind(rng: random.Random, person, rates: dict) -> str:
     return ReactionKind.AGREE if rng.random() < rate else ReactionKind.DISAGREE
 
 
-def _load_scenario(slug: str, target, groups, people) -> dict:
-    from alliance.demo import KNOWN_ACCOUNTS
-
-    known = {username for username, *_rest in KNOWN_ACCOUNTS}
+def _load_scenario(slug: str, target, groups, people, known: set) -> dict:
     thread = services.thread_for(target)
     if thread.comments.exists():
         return {"comments": 0, "reactions": 0}
@@ -318,6 +319,8 @@ def _load_scenario(slug: str, target, groups, people) -> dict:
         for person in people:
             if person.pk == comment.author_id or rng.random() >= share:
                 continue
+            if person.username in known:  # the demo accounts react for themselves
+                continue
             kind = _reaction_kind(rng, person, rates or {})
             reactions.append(
                 Reaction(
@@ -345,12 +348,15 @@ def load(*, stdout=None, targets: dict | None = None) -> dict:
     if not Network.objects.filter(slug__in=NETWORK_SLUGS).exists():
         _say(stdout, "deliberation.demo: pas de réseaux de démo, débats non chargés.")
         return {"skipped": True}
+    from alliance.demo import KNOWN_ACCOUNTS
+
+    known = {username for username, *_rest in KNOWN_ACCOUNTS}
     groups, people = _people_by_network()
     summary = {"comments": 0, "reactions": 0}
     with transaction.atomic():
         for slug in SCENARIOS:
             if slug in targets:
-                loaded = _load_scenario(slug, targets[slug], groups, people)
+                loaded = _load_scenario(slug, targets[slug], groups, people, known)
                 summary["comments"] += loaded["comments"]
                 summary["reactions"] += loaded["reactions"]
     return summary
