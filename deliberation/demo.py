@@ -282,7 +282,11 @@ def _author(groups, network: str, used: set, known: set):
 
 
 def _reaction_kind(rng: random.Random, person, rates: dict) -> str:
-    rate = sum(rates.get(slug, 0.5) for slug in person.network_slugs) / len(person.network_slugs)
+    """In the demo a CAE that is also in the CGSCOP sides with the confederation; others
+    follow their network."""
+    slugs = person.network_slugs
+    side = "cgscop" if "cgscop" in slugs else slugs[0]
+    rate = rates.get(side, 0.5)
     if rng.random() < PASS_SHARE:
         return ReactionKind.PASS
     return ReactionKind.AGREE if rng.random() < rate else ReactionKind.DISAGREE
