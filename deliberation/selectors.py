@@ -63,7 +63,7 @@ def subtrees(comments: list[Comment]) -> list[list[Comment]]:
     return trees
 
 
-def decorate_for_viewer(comments: list[Comment], viewer) -> list[Comment]:
+def decorate_for_viewer(comments: list[Comment], viewer, *, open_thread=True) -> list[Comment]:
     """Attach what the page shows per comment for this viewer (one query for their reactions,
     whose rows are few: one per comment at most)."""
     mine = {}
@@ -85,7 +85,7 @@ def decorate_for_viewer(comments: list[Comment], viewer) -> list[Comment]:
         comment.my_reaction = mine.get(comment.pk)
         comment.viewer_can_edit = own and comment.is_visible
         comment.viewer_can_react = takes_part and not own and comment.is_visible
-        comment.viewer_can_reply = takes_part and comment.is_visible
+        comment.viewer_can_reply = takes_part and comment.is_visible and open_thread
         comment.viewer_can_report = viewer_id is not None and not own and comment.is_visible
         comment.viewer_can_moderate = moderator
     return comments
@@ -121,7 +121,7 @@ def thread_page(thread: Thread, viewer, *, page=1, focus: int | None = None) -> 
     start = (number - 1) * ROOTS_PER_PAGE
     shown = [c for tree in trees[start : start + ROOTS_PER_PAGE] for c in tree]
     return ThreadPage(
-        comments=decorate_for_viewer(shown, viewer),
+        comments=decorate_for_viewer(shown, viewer, open_thread=thread.is_open),
         number=number,
         num_pages=num_pages,
         visible_count=sum(1 for c in comments if c.is_visible),

@@ -57,6 +57,9 @@ REASON_MAX_LENGTH = 2_000
 def thread_for(target, *, title: str = "") -> Thread:
     """The thread of any object, created on first use (one per object, by constraint)."""
     content_type = ContentType.objects.get_for_model(target)
+    thread = Thread.objects.filter(content_type=content_type, object_id=target.pk).first()
+    if thread is not None:  # the usual case, in one query (pages embed the debate)
+        return thread
     try:
         with transaction.atomic():
             thread, _created = Thread.objects.get_or_create(

@@ -225,6 +225,18 @@ def test_debate_panel_embeds_a_thread_in_any_page(rf, member, thread):
     assert "Depuis la proposition" in html
     assert f'data-thread="{thread.pk}"' in html
     assert 'name="next" value="/propositions/x/"' in html
+    assert "frontend/js/debates.js" in html and "frontend/css/debates.css" in html
+
+
+def test_a_closed_debate_is_read_only(client, member, delegate, thread):
+    services.comment_create(author=member, thread=thread, body="Dernier mot")
+    thread.is_open = False
+    thread.save()
+    client.force_login(delegate)
+    html = client.get(thread_url(thread)).content.decode()
+    assert "Dernier mot" in html
+    assert "Ce débat est fermé aux commentaires." in html
+    assert 'id="body-new"' not in html and "data-reply=" not in html
 
 
 def test_long_threads_are_paged_by_top_level_comment(client, member, thread):

@@ -219,3 +219,16 @@ def test_mark_read_and_preferences(member):
     assert error.value.code == "invalid_frequency"
     services.notification_preference_set(person=member, email_frequency="off")
     assert member.notification_preference.email_frequency == "off"
+
+
+def test_a_hidden_comment_event_carries_the_reason_not_the_text(
+    comment, secretariat, monkeypatch, django_capture_on_commit_callbacks
+):
+    sent = []
+    monkeypatch.setattr("alliance.events.group_send_now", lambda g, m: sent.append(m))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.comment_hide(moderator=secretariat, comment=comment, reason="Hors charte")
+    (message,) = sent
+    assert message["type"] == "comment.hidden" and message["status"] == "hidden"
+    assert "Hors charte" in message["html"]["fr"]
+    assert "Premier avis" not in message["html"]["fr"]
