@@ -165,8 +165,8 @@ def _search_postgres(queryset: QuerySet[Comment], text: str) -> QuerySet[Comment
     vector = SearchVector("body", config="french")
     query = SearchQuery(text, config="french", search_type="websearch")
     return (
-        queryset.annotate(rank=SearchRank(vector, query))
-        .filter(rank__gt=0)
+        queryset.annotate(document=vector, rank=SearchRank(vector, query))
+        .filter(document=query)
         .order_by("-rank", "-created_at", "-pk")
     )
 
