@@ -4,6 +4,8 @@ Forms post here and come back (to `next` when it is a local address, else the th
 refused action shows the service's translated message.
 """
 
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,18 +19,29 @@ from django.views.decorators.http import require_GET, require_POST
 from alliance.errors import AllianceError
 from deliberation import rules, selectors, services
 from deliberation.models import Comment, NotificationFrequency, Stance, Thread
-from frontend.templatetags.debate_tags import panel_context
+from frontend.templatetags.debate_tags import FOCUS_PARAMETER, PAGE_PARAMETER, panel_context
 
 PAGE_SIZE = 30
 
 
-def _back(request, fallback: str):
+def _back(request, fallback: str, *, comment_id: int | None = None):
+    """Back to `next` (a local address: the thread or a page embedding it), on the debate page
+    that holds `comment_id` and scrolled to it; else to `fallback`."""
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
+    if not target or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
+        return redirect(fallback)
+    if comment_id is None:
         return redirect(target)
-    return redirect(fallback)
+    parts = urlsplit(target)
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query) if k not in {FOCUS_PARAMETER, PAGE_PARAMETER}
+    ]
+    query.append((FOCUS_PARAMETER, str(comment_id)))
+    return redirect(
+        urlunsplit(parts._replace(query=urlencode(query), fragment=f"comment-{comment_id}"))
+    )
 
 
 def _thread_url(thread_id: int, comment_id: int | None = None) -> str:
@@ -133,10 +146,9 @@ def comment_post(request, thread_id: int):
         )
 
     if _run(request, write, success=_("Commentaire publié.")):
-        fallback = _thread_url(thread.pk, created[0].pk)
-    else:
-        fallback = _thread_url(thread.pk)
-    return _back(request, fallback)
+        new_id = created[0].pk
+        return _back(request, _thread_url(thread.pk, new_id), comment_id=new_id)
+    return _back(request, _thread_url(thread.pk))
 
 
 @login_required
@@ -189,7 +201,7 @@ def _reason_page(request, comment, *, act, title, button, success, danger=False)
     if request.method == "POST":
         reason = request.POST.get("reason", "")
         if _run(request, lambda: act(reason), success=success):
-            return _back(request, _thread_url(comment.thread_id, comment.pk))
+            return _back(request, _thread_url(comment.thread_id, comment.pk), comment_id=comment.pk)
     return render(
         request,
         "debates/reason.html",
@@ -211,7 +223,7 @@ def comment_react(request, comment_id: int):
             request,
             lambda: services.reaction_set(person=request.user, comment=comment, kind=kind),
         )
-    return _back(request, _thread_url(comment.thread_id, comment.pk))
+    return _back(request, _thread_url(comment.thread_id, comment.pk), comment_id=comment.pk)
 
 
 @login_required

@@ -273,3 +273,17 @@ def test_reply_report_delete_pages_work_without_javascript(client, member, deleg
     client.post(delete_url)
     comment.refresh_from_db()
     assert comment.status == CommentStatus.DELETED
+
+
+def test_a_comment_posted_from_an_embedding_page_comes_back_to_it(client, member, thread):
+    client.force_login(member)
+    url = reverse("frontend:comment_post", kwargs={"thread_id": thread.pk})
+    response = client.post(
+        url, {"body": "Depuis la page", "next": "/propositions/a/?onglet=2&debat-page=3"}
+    )
+    comment = Comment.objects.get()
+    assert response["Location"] == (
+        f"/propositions/a/?onglet=2&commentaire={comment.pk}#comment-{comment.pk}"
+    )
+    outside = client.post(url, {"body": "Ailleurs", "next": "https://evil.example/"})
+    assert outside["Location"].startswith(thread_url(thread))
