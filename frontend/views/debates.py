@@ -354,9 +354,17 @@ def notifications(request):
 @login_required
 @require_POST
 def notifications_read(request):
+    """Mark one notification read (and, with `open`, go where it points) or all of them."""
     raw = request.POST.get("id", "")
-    ids = [int(raw)] if raw.isdigit() else None
-    services.notifications_mark_read(person=request.user, ids=ids)
-    if ids is None:
+    if not raw.isdigit():
+        services.notifications_mark_read(person=request.user)
         messages.success(request, _("Toutes les notifications sont marquées comme lues."))
-    return _back(request, "frontend:notifications")
+        return redirect("frontend:notifications")
+    notification = get_object_or_404(selectors.notifications_of(request.user), pk=int(raw))
+    services.notifications_mark_read(person=request.user, ids=[notification.pk])
+    local = url_has_allowed_host_and_scheme(
+        notification.url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    if request.POST.get("open") and local:
+        return redirect(notification.url)
+    return redirect("frontend:notifications")

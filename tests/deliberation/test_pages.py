@@ -287,3 +287,18 @@ def test_a_comment_posted_from_an_embedding_page_comes_back_to_it(client, member
     )
     outside = client.post(url, {"body": "Ailleurs", "next": "https://evil.example/"})
     assert outside["Location"].startswith(thread_url(thread))
+
+
+def test_opening_a_notification_marks_it_read(client, member):
+    from deliberation.notifications import notify
+
+    notify(recipients=[member], kind="reply", title="Ouvre-moi", url="/debats/")
+    notify(recipients=[UserFactory()], kind="reply", title="Pas à toi", url="/debats/")
+    mine, theirs = Notification.objects.order_by("pk")
+    client.force_login(member)
+    response = client.post(reverse("frontend:notifications_read"), {"id": mine.pk, "open": "1"})
+    assert response["Location"] == "/debats/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    other = client.post(reverse("frontend:notifications_read"), {"id": theirs.pk})
+    assert other.status_code == 404
