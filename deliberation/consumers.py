@@ -3,6 +3,10 @@
 Inbound messages: `{"type": "ping"}` (answered `pong`) and `{"type": "sync", "since": <id>}`
 (after a reconnect: the comments written since, then a snapshot of every reaction count).
 Anything else gets `{"type": "error", "code", "message"}` and the connection stays open.
+
+Outbound: `comment.created|edited|deleted|hidden|unhidden` (with the comment's HTML per
+language), `reactions` (absolute counts), `synced`, `pong`, `error`, and the synthesis's
+`synthesis.changed` and `opinion_groups`.
 """
 
 import json
@@ -95,3 +99,6 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     comment_hidden = _relay
     comment_unhidden = _relay
     reactions = _relay
+    # Sent by the synthesis (deliberation/synthesis) to the same group.
+    synthesis_changed = _relay
+    opinion_groups = _relay

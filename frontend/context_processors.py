@@ -23,14 +23,4 @@ def navigation(request):
             continue
         active = (url == "/" and current == "/") or (url != "/" and current.startswith(url))
         items.append({"url": url, "label": label, "active": active})
-    return {"navigation": items, **unread_notifications(request)}
-
-
-def unread_notifications(request):
-    """The unread notification count shown in the header (one query, signed-in pages only)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {}
-    from deliberation.selectors import unread_count
-
-    return {"unread_notifications": unread_count(user)}
+    return {"navigation": items}

@@ -50,7 +50,8 @@ def panel_context(request, thread, *, next_url: str = "") -> dict:
 @register.inclusion_tag("debates/_panel.html", takes_context=True)
 def debate_panel(context, target):
     """Render the thread of `target` (created on first use) with its comments and forms; it
-    brings its own stylesheet and script, so one line embeds a live debate in any page."""
+    brings its own stylesheet (base.html loads debates.js for signed-in people), so one line
+    embeds a live debate in any page."""
     request = context["request"]
     panel = panel_context(request, thread_for(target), next_url=request.get_full_path())
     panel["csrf_token"] = context.get("csrf_token")

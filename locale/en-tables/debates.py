@@ -88,7 +88,7 @@ EN = {
     "Résumés envoyés : %(count)d": "Digests sent: %(count)d",
     # Pages
     "Notifications": "Notifications",
-    "%(counter)s non lue": ("%(counter)s unread", "%(counter)s unread"),
+    "non lues": "unread",
     "hors réseau": "no network",
     "(modifié)": "(edited)",
     "en réponse à %(name)s": "in reply to %(name)s",
@@ -96,7 +96,6 @@ EN = {
     "Motif :": "Reason:",
     "Commentaire supprimé par son auteur·e.": "Comment deleted by its author.",
     "Réactions": "Reactions",
-    "Répondre": "Reply",
     "Modifier": "Edit",
     "Supprimer ce commentaire ?": "Delete this comment?",
     "Supprimer": "Delete",

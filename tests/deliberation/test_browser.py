@@ -60,3 +60,5 @@ def test_a_reply_is_inserted_under_its_parent_live(new_page, member, delegate):
     reply.wait_for()
     order = reader.locator(".comment-item .comment__body").all_inner_texts()
     assert order == ["Premier", "Une réponse au premier", "Second"]
+    reader.reload()  # the reply notified the author: the header counts it
+    reader.locator("[data-unread-count]").filter(has_text="1").wait_for()

@@ -160,3 +160,16 @@ async def _binary_frames_are_read_as_json(thread, member):
     await communicator.send_to(bytes_data=b'{"type": "ping"}')
     assert await communicator.receive_json_from(timeout=3) == {"type": "pong"}
     await communicator.disconnect()
+
+
+def test_synthesis_events_are_relayed(thread, member):
+    in_own_loop(_synthesis_events_are_relayed(thread, member))
+
+
+async def _synthesis_events_are_relayed(thread, member):
+    communicator, _connected, _ = await connect(thread.pk, member)
+    layer = get_channel_layer()
+    event = {"type": "synthesis.changed", "thread": thread.pk}
+    await layer.group_send(f"thread-{thread.pk}", event)
+    assert await communicator.receive_json_from(timeout=3) == event
+    await communicator.disconnect()

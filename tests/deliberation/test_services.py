@@ -138,7 +138,7 @@ def test_comment_event_carries_viewer_neutral_html_in_each_language(
     assert message["comment"] == comment.pk
     assert set(message["html"]) == {"fr", "en"}
     assert "<strong>Oui</strong>" in message["html"]["fr"]
-    assert "Répondre" in message["html"]["fr"] and "Reply" in message["html"]["en"]
+    assert "Masquer" in message["html"]["fr"] and "Hide" in message["html"]["en"]
     assert 'data-requires="author" hidden' in message["html"]["fr"]
 
 

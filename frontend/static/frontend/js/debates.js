@@ -1,5 +1,6 @@
+// Loaded on every page for signed-in people (base.html).
 // Live debates: new comments, edits, moderation and reaction counts appear without reloading.
-// One WebSocket per thread panel ([data-thread]); reconnects with backoff and asks the server
+// One WebSocket per debate panel ([data-debate]); reconnects with backoff and asks the server
 // for what it missed ({"type": "sync", "since": last comment id}).
 (function () {
   "use strict";
@@ -198,7 +199,24 @@
     });
   };
 
-  document.querySelectorAll("[data-thread][data-ws-path]").forEach(function (root) {
+  document.querySelectorAll("[data-debate][data-ws-path]").forEach(function (root) {
     if ("WebSocket" in window) new Panel(root);
   });
+
+  // The unread notification count in the header (fetched, so pages cost no query for it).
+  var badge = document.querySelector("[data-unread-count]");
+  if (badge && window.fetch) {
+    window.fetch(badge.getAttribute("data-unread-count"), {
+      credentials: "same-origin",
+      headers: { Accept: "application/json" }
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (!data) return;
+      badge.textContent = String(data.unread);
+      badge.hidden = false;
+      var label = document.querySelector("[data-unread-label]");
+      if (label) label.hidden = false;
+    }).catch(function () { /* the link still works without the count */ });
+  }
 })();
