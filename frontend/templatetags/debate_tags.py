@@ -53,7 +53,9 @@ def debate_panel(context, target):
     brings its own stylesheet (base.html loads debates.js for signed-in people), so one line
     embeds a live debate in any page."""
     request = context["request"]
-    panel = panel_context(request, thread_for(target), next_url=request.get_full_path())
+    thread = thread_for(target)
+    thread.target = target  # already loaded: spare the query
+    panel = panel_context(request, thread, next_url=request.get_full_path())
     panel["csrf_token"] = context.get("csrf_token")
     panel["embedded"] = True
     return panel

@@ -303,3 +303,19 @@ def test_opening_a_notification_marks_it_read(client, member):
     assert mine.read_at is not None
     other = client.post(reverse("frontend:notifications_read"), {"id": theirs.pk})
     assert other.status_code == 404
+
+
+def test_the_embedded_panel_costs_a_constant_number_of_queries(
+    rf, member, thread, django_assert_num_queries
+):
+    from django.template import Context, Template
+
+    bulk_comments(thread, 30, reply_every=4)
+    target = thread.target
+    request = rf.get("/propositions/x/")
+    request.user = member
+    member.organisation  # noqa: B018 (loaded by the page's header already)
+    template = Template("{% load debate_tags %}{% debate_panel target %}")
+    # thread, comments, networks, my reactions, am I following
+    with django_assert_num_queries(5):
+        template.render(Context({"request": request, "target": target}))
