@@ -168,4 +168,5 @@ EN = {
     "Signaler un commentaire": "Report a comment",
     "Masquer un commentaire": "Hide a comment",
     "Rétablir un commentaire": "Restore a comment",
+    "Convergences et divergences": "Convergences and divergences",
 }
