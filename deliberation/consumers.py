@@ -1,7 +1,8 @@
 """Live thread: `ws/threads/<id>/`. Authenticate, check the right to read, join, relay.
 
-Inbound messages: `{"type": "ping"}` (answered `pong`) and `{"type": "sync", "since": <id>}`
-(after a reconnect: the comments written since, then a snapshot of every reaction count).
+Inbound messages: `{"type": "ping"}` (answered `pong`) and `{"type": "sync", "since": <last
+comment id>, "at": <"at" of the last event seen>}` (after a reconnect: the comments written
+since, those changed since, then a snapshot of every reaction count).
 Anything else gets `{"type": "error", "code", "message"}` and the connection stays open.
 
 Outbound: `comment.created|edited|deleted|hidden|unhidden` (with the comment's HTML per
@@ -13,6 +14,8 @@ import json
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from deliberation import rules
@@ -66,23 +69,42 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
         if kind == "ping":
             await self.send_json({"type": "pong"})
         elif kind == "sync":
-            since = content.get("since", 0)
+            since, at = content.get("since", 0), content.get("at")
             if isinstance(since, bool) or not isinstance(since, int) or since < 0:
                 await self._error("invalid_since", _("« since » doit être un entier positif."))
                 return
-            for message in await self._missed(since):
+            changed_after = parse_datetime(at) if isinstance(at, str) else None
+            if at is not None and changed_after is None:
+                await self._error("invalid_at", _("« at » doit être une date ISO 8601."))
+                return
+            for message in await self._missed(since, changed_after):
                 await self.send_json(message)
         else:
             await self._error("unknown_type", _("Type de message inconnu."))
 
     @database_sync_to_async
-    def _missed(self, since: int) -> list[dict]:
+    def _missed(self, since: int, changed_after) -> list[dict]:
+        """Comments written after `since`, then those changed (edited, hidden, deleted) after
+        `changed_after`, then every reaction count: the client is right again at once."""
+        synced_at = timezone.now()
         comments = list(thread_comments(self.thread_id))
-        missed = decorate_for_viewer([c for c in comments if c.pk > since][:SYNC_LIMIT], None)
-        messages = [comment_message("comment.created", c) for c in missed]
-        counts = {str(c.pk): c.reaction_counts for c in comments}
-        last = max([since, *(c.pk for c in comments)])
-        messages.append({"type": "synced", "last": last, "counts": counts})
+        created = [c for c in comments if c.pk > since][:SYNC_LIMIT]
+        changed = [
+            c
+            for c in comments
+            if c.pk <= since and changed_after is not None and c.changed_at > changed_after
+        ][:SYNC_LIMIT]
+        decorate_for_viewer(created + changed, None)
+        messages = [comment_message("comment.created", c) for c in created]
+        messages += [comment_message("comment.edited", c) for c in changed]
+        messages.append(
+            {
+                "type": "synced",
+                "last": max([since, *(c.pk for c in comments)]),
+                "at": synced_at.isoformat(),
+                "counts": {str(c.pk): c.reaction_counts for c in comments},
+            }
+        )
         return messages
 
     async def _error(self, code: str, message: str):

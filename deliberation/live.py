@@ -38,6 +38,7 @@ def comment_message(event_type: str, comment: Comment) -> dict:
         "parent": comment.parent_id,
         "depth": comment.depth,
         "status": comment.status,
+        "at": comment.changed_at.isoformat(),
         "html": render_comment(comment),
     }
 

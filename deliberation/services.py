@@ -230,7 +230,7 @@ def comment_edit(*, editor, comment: Comment, body: str, stance: str | None = No
     )
     comment.body, comment.body_html, comment.stance = body, render_comment(body), stance
     comment.edited_at = timezone.now()
-    comment.save(update_fields=["body", "body_html", "stance", "edited_at"])
+    comment.save(update_fields=["body", "body_html", "stance", "edited_at", "changed_at"])
     send_comment_event("comment.edited", comment)
     return comment
 
@@ -247,7 +247,7 @@ def comment_delete(*, author, comment: Comment) -> Comment:
     if comment.status == CommentStatus.DELETED:
         raise Conflict(_("Ce commentaire est déjà supprimé."), code="comment_already_deleted")
     comment.status = CommentStatus.DELETED
-    comment.save(update_fields=["status"])
+    comment.save(update_fields=["status", "changed_at"])
     send_comment_event("comment.deleted", comment)
     return comment
 
@@ -356,7 +356,7 @@ def comment_hide(*, moderator, comment: Comment, reason: str) -> Comment:
     if comment.status != CommentStatus.VISIBLE:
         raise Conflict(_("Ce commentaire est déjà masqué ou supprimé."), code="comment_not_visible")
     comment.status, comment.moderation_reason = CommentStatus.HIDDEN, reason
-    comment.save(update_fields=["status", "moderation_reason"])
+    comment.save(update_fields=["status", "moderation_reason", "changed_at"])
     ModerationAction.objects.create(
         comment=comment, moderator=moderator, kind=ModerationActionKind.HIDE, reason=reason
     )
@@ -373,7 +373,7 @@ def comment_unhide(*, moderator, comment: Comment, reason: str) -> Comment:
     if comment.status != CommentStatus.HIDDEN:
         raise Conflict(_("Ce commentaire n'est pas masqué."), code="comment_not_hidden")
     comment.status, comment.moderation_reason = CommentStatus.VISIBLE, ""
-    comment.save(update_fields=["status", "moderation_reason"])
+    comment.save(update_fields=["status", "moderation_reason", "changed_at"])
     ModerationAction.objects.create(
         comment=comment, moderator=moderator, kind=ModerationActionKind.UNHIDE, reason=reason
     )

@@ -113,6 +113,9 @@ class Comment(models.Model):
     moderation_reason = models.TextField(_("motif de modération"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text=_("Dernier changement visible (texte, état) : sert au rattrapage.")
+    )
 
     objects = CommentQuerySet.as_manager()
 

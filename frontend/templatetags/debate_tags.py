@@ -2,6 +2,7 @@
 its page (proposals, amendments, documents)."""
 
 from django import template
+from django.utils import timezone
 
 from deliberation import rules, selectors
 from deliberation.models import ReactionKind, Stance
@@ -18,6 +19,7 @@ def panel_context(request, thread, *, next_url: str = "") -> dict:
     """What `debates/_panel.html` needs, for the thread page and the embedded panel alike.
     `?debat-page=N` picks a page, `?commentaire=ID` the page holding that comment."""
     user = request.user
+    rendered_at = timezone.now()  # before reading: a change racing the page is replayed
     readable = rules.can_read_thread(user, thread)
     focus = request.GET.get(FOCUS_PARAMETER, "")
     page = (
@@ -32,6 +34,7 @@ def panel_context(request, thread, *, next_url: str = "") -> dict:
     )
     return {
         "thread": thread,
+        "rendered_at": rendered_at.isoformat(),
         "page": page,
         "comments": page.comments if page else [],
         "visible_count": page.visible_count if page else 0,

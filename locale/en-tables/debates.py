@@ -169,4 +169,6 @@ EN = {
     "Masquer un commentaire": "Hide a comment",
     "Rétablir un commentaire": "Restore a comment",
     "Convergences et divergences": "Convergences and divergences",
+    "« at » doit être une date ISO 8601.": "“at” must be an ISO 8601 date.",
+    "Dernier changement visible (texte, état) : sert au rattrapage.": "Last visible change (text, status): used to catch up.",
 }

@@ -102,6 +102,7 @@ async def _a_new_comment_reaches_the_viewers_after_commit(thread, member):
         ("[1, 2]", "malformed_message"),
         ('{"type": "subscribe"}', "unknown_type"),
         ('{"type": "sync", "since": "yesterday"}', "invalid_since"),
+        ('{"type": "sync", "since": 1, "at": "hier"}', "invalid_at"),
         ('{"type": "ping", "pad": "' + "x" * 70_000 + '"}', "message_too_large"),
     ],
 )
@@ -126,11 +127,22 @@ def test_sync_sends_what_was_missed(thread, member):
 
 async def _sync_sends_what_was_missed(thread, member):
     first = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Un")
-    second = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Deux")
     communicator, _connected, _ = await connect(thread.pk, member)
-    await communicator.send_json_to({"type": "sync", "since": first.pk})
-    missed = await communicator.receive_json_from(timeout=3)
-    assert (missed["type"], missed["comment"]) == ("comment.created", second.pk)
+    await communicator.send_json_to({"type": "sync", "since": 0})
+    await communicator.receive_json_from(timeout=3)  # the first comment, created
+    seen = await communicator.receive_json_from(timeout=3)
+    assert seen["type"] == "synced"
+    await communicator.disconnect()  # offline while things happen
+    second = await sync_to_async(services.comment_create)(author=member, thread=thread, body="Deux")
+    await sync_to_async(services.comment_edit)(editor=member, comment=first, body="Un, révisé")
+
+    communicator, _connected, _ = await connect(thread.pk, member)
+    await communicator.send_json_to({"type": "sync", "since": first.pk, "at": seen["at"]})
+    created = await communicator.receive_json_from(timeout=3)
+    assert (created["type"], created["comment"]) == ("comment.created", second.pk)
+    edited = await communicator.receive_json_from(timeout=3)
+    assert (edited["type"], edited["comment"]) == ("comment.edited", first.pk)
+    assert "Un, révisé" in edited["html"]["fr"]
     synced = await communicator.receive_json_from(timeout=3)
     assert synced["type"] == "synced" and synced["last"] == second.pk
     assert synced["counts"][str(first.pk)] == {"agree": 0, "disagree": 0, "pass": 0}

@@ -19,6 +19,7 @@
     this.replyTemplate = root.querySelector("template[data-reply-template]");
     this.listen();
     this.attempts = 0;
+    this.at = root.getAttribute("data-rendered-at") || null;
     this.socket = null;
     this.pinger = null;
     this.language = (document.documentElement.lang || "fr").slice(0, 2);
@@ -73,7 +74,11 @@
     this.socket = socket;
     socket.addEventListener("open", function () {
       self.setStatus("live", self.text("live"));
-      if (self.attempts > 0) socket.send(JSON.stringify({ type: "sync", since: self.last }));
+      if (self.attempts > 0) {
+        var sync = { type: "sync", since: self.last };
+        if (self.at) sync.at = self.at;
+        socket.send(JSON.stringify(sync));
+      }
       self.attempts = 0;
       self.pinger = window.setInterval(function () {
         if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: "ping" }));
@@ -95,6 +100,7 @@
   };
 
   Panel.prototype.handle = function (message) {
+    if (message.at && (!this.at || message.at > this.at)) this.at = message.at;
     switch (message.type) {
       case "comment.created":
         this.insert(message);
