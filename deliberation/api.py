@@ -4,6 +4,7 @@ Thin views: serializers validate and shape, services write, selectors read.
 """
 
 from django.contrib.contenttypes.models import ContentType
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -170,7 +171,7 @@ class ThreadCommentsView(GenericAPIView):
     def get(self, request, thread_id: int):
         page = self.paginate_queryset(selectors.thread_comments(thread_id))
         if not page and not Thread.objects.filter(pk=thread_id).exists():
-            get_object_or_404(Thread, pk=thread_id)
+            raise Http404  # checked only when empty: a page costs no query for it
         return self.get_paginated_response(CommentOutput(page, many=True).data)
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutput})

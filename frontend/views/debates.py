@@ -120,35 +120,29 @@ def search(request):
 @login_required
 @require_POST
 def comment_post(request, thread_id: int):
+    """A new comment, or a reply when the form carries `parent`."""
     thread = get_object_or_404(Thread, pk=thread_id)
-    parent = None
     parent_id = request.POST.get("parent") or ""
+    parent = None
     if parent_id:
-        parent = (
-            Comment.objects.filter(pk=parent_id, thread=thread).first()
-            if (parent_id.isdigit())
-            else None
-        )
+        if parent_id.isdigit():
+            parent = Comment.objects.filter(pk=parent_id, thread=thread).first()
         if parent is None:
             messages.error(request, _("Ce commentaire n'est pas dans ce fil."))
             return _back(request, _thread_url(thread.pk))
-    created = []
-
-    def write():
-        created.append(
-            services.comment_create(
-                author=request.user,
-                thread=thread,
-                parent=parent,
-                body=request.POST.get("body", ""),
-                stance=request.POST.get("stance") or Stance.NONE,
-            )
+    try:
+        comment = services.comment_create(
+            author=request.user,
+            thread=thread,
+            parent=parent,
+            body=request.POST.get("body", ""),
+            stance=request.POST.get("stance") or Stance.NONE,
         )
-
-    if _run(request, write, success=_("Commentaire publié.")):
-        new_id = created[0].pk
-        return _back(request, _thread_url(thread.pk, new_id), comment_id=new_id)
-    return _back(request, _thread_url(thread.pk))
+    except AllianceError as error:
+        messages.error(request, error.message)
+        return _back(request, _thread_url(thread.pk))
+    messages.success(request, _("Commentaire publié."))
+    return _back(request, _thread_url(thread.pk, comment.pk), comment_id=comment.pk)
 
 
 @login_required

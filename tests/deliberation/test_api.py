@@ -186,3 +186,8 @@ def test_every_debate_endpoint_is_in_the_schema(client):
         "/api/search/comments/",
     ]:
         assert expected in paths
+
+
+def test_comments_of_a_missing_thread_answer_404(api_as, member):
+    response = api_as(member).get("/api/threads/999999/comments/")
+    assert (response.status_code, response.data["code"]) == (404, "not_found")
