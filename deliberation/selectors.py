@@ -83,8 +83,8 @@ def decorate_for_viewer(comments: list[Comment], viewer, *, open_thread=True) ->
             comment.parent.author if comment.depth > MAX_INDENT and comment.parent else None
         )
         comment.my_reaction = mine.get(comment.pk)
-        comment.viewer_can_edit = own and comment.is_visible
-        comment.viewer_can_react = takes_part and not own and comment.is_visible
+        comment.viewer_can_edit = rules.can_edit_comment(viewer, comment)
+        comment.viewer_can_react = rules.can_react_to(viewer, comment)
         comment.viewer_can_reply = takes_part and comment.is_visible and open_thread
         comment.viewer_can_report = viewer_id is not None and not own and comment.is_visible
         comment.viewer_can_moderate = moderator
