@@ -57,9 +57,14 @@ def test_proposal_page_shows_body_versions_positions_amendments_and_debate_slot(
         services.amendment_create(
             actor=member, proposal=proposal, replacement_text=f"x{n}", rationale="r"
         )
+    from deliberation.services import comment_create
+
+    for n in range(5):
+        comment_create(author=member, target=proposal, body=f"Commentaire {n}")
     client.force_login(member)
-    # session, user, CAE, proposal, amendments, note counts, versions, positions
-    with django_assert_num_queries(8):
+    # session, user, CAE, proposal, amendments, note counts, versions, positions,
+    # and the embedded debate (5, whatever the number of comments)
+    with django_assert_num_queries(13):
         response = client.get(proposal.get_absolute_url())
     html = response.content.decode()
     assert "Premier paragraphe sur la charte." in html
@@ -69,6 +74,7 @@ def test_proposal_page_shows_body_versions_positions_amendments_and_debate_slot(
     assert html.count("Amendement ") >= 3
     assert "Proposer un amendement" in html
     assert "Modifier le texte" not in html  # a member does not edit an open proposal
+    assert html.count("Commentaire ") >= 5  # the debate is on the proposal's page
 
 
 def test_anonymous_people_do_not_see_drafts(client, member):
