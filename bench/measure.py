@@ -1,0 +1,58 @@
+"""Measurements shared by product scenarios and their baselines."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from bench.client import LiveClient, close_all, connect_many, percentile
+from bench.processes import Server
+
+
+async def hold_connections(
+    servers: list[Server], clients: list[LiveClient], seconds: float, *, close: bool = True
+) -> dict:
+    """Connect every client, hold for `seconds`, report memory per connection and idle CPU.
+    With `close=False` the connections stay open for the caller's next measurement."""
+    rss_before = sum(s.rss() for s in servers)
+    started = time.perf_counter()
+    errors = await connect_many(clients)
+    connect_seconds = time.perf_counter() - started
+    connected = len(clients) - len(errors)
+    marks = [s.mark_cpu() for s in servers]
+    await asyncio.sleep(seconds)
+    idle_cpu = sum(s.cpu_share_since(m) for s, m in zip(servers, marks, strict=True))
+    rss_after = sum(s.rss() for s in servers)
+    unexpected = sum(1 for c in clients if c.closed_unexpectedly)
+    if close:
+        await close_all(clients)
+    return {
+        "clients": len(clients),
+        "connected": connected,
+        "connect_errors": len(errors),
+        "unexpected_closes": unexpected,
+        "connect_seconds": connect_seconds,
+        "held_seconds": seconds,
+        "rss_per_connection_kib": (rss_after - rss_before) / max(connected, 1) / 1024,
+        "idle_cpu_share": idle_cpu,
+    }
+
+
+async def vote_to_every_screen(clients: list[LiveClient], votes: int, cast) -> dict:
+    """`cast(i)` sends the i-th vote and returns (poll, seq) of the first tally including it;
+    the latency is from sending to the LAST client seeing a tally at or above that seq."""
+    latencies = []
+    for i in range(votes):
+        sent_at = time.perf_counter()
+        poll, seq = await cast(i)
+        seen = await asyncio.wait_for(
+            asyncio.gather(*(c.tally_at_least(poll, seq) for c in clients)), timeout=30
+        )
+        latencies.append(max(seen) - sent_at)
+    return {
+        "clients": len(clients),
+        "votes": votes,
+        "p50_ms": percentile(latencies, 0.50) * 1000,
+        "p99_ms": percentile(latencies, 0.99) * 1000,
+        "max_ms": max(latencies) * 1000,
+    }

@@ -1,0 +1,109 @@
+"""Results: one JSON file per configuration in bench/results/, one Markdown table in
+docs/PERFORMANCE.md (between markers, so the prose around it is kept)."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from importlib.metadata import version
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# The smoke test of `make test` writes elsewhere, so it never overwrites a real run.
+RESULTS = Path(os.environ.get("BENCH_RESULTS_DIR", ROOT / "bench" / "results"))
+DOC = ROOT / "docs" / "PERFORMANCE.md"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def _command_version(argv: list[str]) -> str:
+    try:
+        out = subprocess.run(argv, capture_output=True, text=True, timeout=5).stdout.strip()
+        return out.splitlines()[0] if out else "?"
+    except (OSError, subprocess.SubprocessError):
+        return "absent"
+
+
+def machine() -> dict:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    meminfo = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    return {
+        "cpu": cpu,
+        "cores": len(__import__("os").sched_getaffinity(0)),
+        "memory_gib": round(int(meminfo) / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "django": version("django"),
+        "channels": version("channels"),
+        "channels_redis": version("channels-redis"),
+        "daphne": version("daphne"),
+        "websockets": version("websockets"),
+        "postgresql": _command_version(["psql", "--version"]),
+        "redis": _command_version(["redis-server", "--version"]),
+    }
+
+
+def save(config: str, payload: dict) -> Path:
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    path = RESULTS / f"{config}.json"
+    path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def load_all() -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
+
+
+def _fmt(value) -> str:
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def markdown(results: dict[str, dict]) -> str:
+    lines = []
+    for config, payload in results.items():
+        lines.append(f"### {payload.get('title', config)}\n")
+        lines.append(f"Run {payload.get('finished_at', '?')}; {payload.get('description', '')}\n")
+        lines.append("| scenario | measure | value | baseline | ratio | target | met |")
+        lines.append("|---|---|---|---|---|---|---|")
+        for row in payload.get("rows", []):
+            met = row.get("met")
+            lines.append(
+                "| {scenario} | {measure} | {value} | {baseline} | {ratio} | {target} | {met} |".format(
+                    scenario=row["scenario"],
+                    measure=row["measure"],
+                    value=_fmt(row.get("value", "")),
+                    baseline=_fmt(row.get("baseline", "")),
+                    ratio=_fmt(row.get("ratio", "")),
+                    target=row.get("target", ""),
+                    met={True: "yes", False: "**no**", None: ""}[met],
+                )
+            )
+        lines.append("")
+    if results:
+        first = next(iter(results.values()))
+        lines.append(
+            "Machine: " + ", ".join(f"{k} {v}" for k, v in first.get("machine", {}).items())
+        )
+    return "\n".join(lines)
+
+
+def write_doc(results: dict[str, dict]) -> None:
+    table = f"{BEGIN}\n{markdown(results)}\n{END}"
+    text = DOC.read_text() if DOC.exists() else f"# Performance\n\n{BEGIN}\n{END}\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + table + tail
+    else:
+        text += "\n" + table + "\n"
+    DOC.write_text(text)

@@ -1,0 +1,430 @@
+"""The scenarios of issue 7, each measured beside its bare baseline in the same run.
+
+Every scenario is `async def scenario(config, servers, args) -> (rows, details)`; a row is
+one line of the table in docs/PERFORMANCE.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter
+
+from asgiref.sync import sync_to_async
+
+from bench import processes
+from bench.baselines import run as baselines
+from bench.client import LiveClient, close_all, connect_many, percentile
+from bench.http_load import run_async as http_load
+from bench.measure import hold_connections, vote_to_every_screen
+from bench.report import RESULTS
+
+
+def row(scenario, measure, value, *, baseline=None, target="", met=None, ratio=None):
+    if ratio is None and baseline not in (None, 0) and isinstance(value, int | float):
+        ratio = value / baseline
+    return {
+        "scenario": scenario,
+        "measure": measure,
+        "value": value,
+        "baseline": "" if baseline is None else baseline,
+        "ratio": "" if ratio is None else ratio,
+        "target": target,
+        "met": met,
+    }
+
+
+@sync_to_async
+def seeded():
+    from alliance.scale import bench_tokens
+    from assemblies.models import Assembly
+
+    assembly = Assembly.objects.get(slug="bench-assembly")
+    polls = list(assembly.polls.order_by("pk").values_list("pk", flat=True))
+    return assembly.pk, polls, bench_tokens(100_000)
+
+
+def live_clients(servers, assembly_id, tokens) -> list[LiveClient]:
+    clients = []
+    for index, (_user, _organisation, token) in enumerate(tokens):
+        server = servers[index % len(servers)]
+        clients.append(
+            LiveClient(
+                f"ws://127.0.0.1:{server.port}/ws/assemblies/{assembly_id}/",
+                token=token,
+                origin=f"http://127.0.0.1:{server.port}",
+            )
+        )
+    return clients
+
+
+async def live(config, servers, args):
+    """Held connections and vote-to-every-screen, at each size, with their baselines."""
+    assembly_id, polls, tokens = await seeded()
+    rows, details = [], {}
+    first_poll = polls[0]
+    voted = 0
+    for size in (int(s) for s in args.sizes.split(",")):
+        clients = live_clients(servers, assembly_id, tokens[:size])
+        held = await hold_connections(servers, clients, args.hold, close=False)
+        base_server = processes.start_python("ws-baseline", "bench.baselines.ws_broadcast")
+        try:
+            base_held = await baselines.held_baseline(
+                base_server, f"ws://127.0.0.1:{base_server.port}/", size, args.baseline_hold
+            )
+            base_latency = await baselines.broadcast_latency(
+                f"ws://127.0.0.1:{base_server.port}/", size, args.votes
+            )
+        finally:
+            base_server.stop()
+
+        async def cast(i, clients=clients, offset=voted):
+            _user, organisation, _token = tokens[offset + i]
+            answer, _sent, _answered = await clients[offset + i].vote(
+                first_poll, organisation, "yes"
+            )
+            if answer.get("type") != "vote.ack":
+                raise RuntimeError(f"vote refused: {answer}")
+            return first_poll, answer["seq"]
+
+        latency = await vote_to_every_screen(clients, args.votes, cast)
+        voted += args.votes
+        await close_all(clients)
+        bare_channels = await baselines.broadcast_latency(
+            f"ws://127.0.0.1:{servers[0].port}/ws/bench/bare/", size, args.votes
+        )
+        target = 600 if size <= 2000 else 1500
+        name = f"{size} delegates"
+        rows += [
+            row(
+                f"held, {name}",
+                "unexpected closes",
+                held["unexpected_closes"] + held["connect_errors"],
+                target="0",
+                met=held["unexpected_closes"] + held["connect_errors"] == 0,
+            ),
+            row(
+                f"held, {name}",
+                "memory per connection (KiB)",
+                held["rss_per_connection_kib"],
+                baseline=base_held["rss_per_connection_kib"],
+                target="<= 100",
+                met=held["rss_per_connection_kib"] <= 100,
+            ),
+            row(
+                f"held, {name}",
+                "idle CPU (share of a core)",
+                held["idle_cpu_share"],
+                baseline=base_held["idle_cpu_share"],
+            ),
+            row(
+                f"vote to every screen, {name}",
+                "p50 (ms)",
+                latency["p50_ms"],
+                baseline=base_latency["p50_ms"],
+            ),
+            row(
+                f"vote to every screen, {name}",
+                "p99 (ms)",
+                latency["p99_ms"],
+                baseline=base_latency["p99_ms"],
+                target=f"<= {target}",
+                met=latency["p99_ms"] <= target,
+            ),
+            row(
+                f"vote to every screen, {name}",
+                "p99 vs bare Channels consumer",
+                latency["p99_ms"],
+                baseline=bare_channels["p99_ms"],
+            ),
+        ]
+        details[name] = {
+            "held": held,
+            "baseline_held": base_held,
+            "latency": latency,
+            "baseline_websockets": base_latency,
+            "baseline_bare_channels": bare_channels,
+        }
+    return rows, details
+
+
+@sync_to_async
+def database_truth(poll_ids) -> dict:
+    from assemblies.models import Ballot, Poll, VoteRecord
+    from assemblies.selectors import poll_tally
+
+    truth = {}
+    for poll in Poll.objects.filter(pk__in=poll_ids):
+        ballots = Ballot.objects.filter(poll=poll).count()
+        records = VoteRecord.objects.filter(poll=poll).count()
+        distinct = VoteRecord.objects.filter(poll=poll).values("organisation").distinct().count()
+        tally = poll_tally(poll)
+        truth[poll.pk] = {
+            "ballots": ballots,
+            "vote_records": records,
+            "distinct_organisations": distinct,
+            "tally_ballots": tally["ballots"],
+            "tally_seq": tally["seq"],
+            "tally_yes": tally["totals"].get("yes") if isinstance(tally["totals"], dict) else None,
+        }
+    return truth
+
+
+async def _send_votes(clients, plan, rate=None):
+    """`plan` is a list of (client index, poll, organisation). Sends at `rate` per second
+    (or all at once), returns the answers with their send and answer times."""
+    results = []
+
+    async def one(index, poll, organisation):
+        try:
+            answer, sent, answered = await clients[index].vote(poll, organisation, "yes")
+            results.append((answer, sent, answered, poll))
+        except Exception as exc:
+            results.append(({"type": "error", "code": f"client:{type(exc).__name__}"}, 0, 0, poll))
+
+    tasks = []
+    started = time.perf_counter()
+    for k, (index, poll, organisation) in enumerate(plan):
+        if rate:
+            delay = started + k / rate - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(index, poll, organisation)))
+    await asyncio.gather(*tasks)
+    return results, time.perf_counter() - started
+
+
+def exact(r: dict) -> bool:
+    return (
+        r["lost"] == 0
+        and r["doubled"] == 0
+        and not r["tally_mismatch_polls"]
+        and not r["clients_not_at_final_seq"]
+    )
+
+
+def _exactness(results, truth, clients, polls_used) -> dict:
+    acks = Counter(poll for answer, _s, _a, poll in results if answer.get("type") == "vote.ack")
+    errors = Counter(
+        answer.get("code") for answer, *_ in results if answer.get("type") != "vote.ack"
+    )
+    lost = sum(max(0, acks[p] - truth[p]["ballots"]) for p in polls_used)
+    doubled = sum(truth[p]["vote_records"] - truth[p]["distinct_organisations"] for p in polls_used)
+    mismatched = [p for p in polls_used if truth[p]["tally_ballots"] != truth[p]["ballots"]]
+    last_seen = {
+        p: min(max((t.seq for t in c.tallies if t.poll == p), default=0) for c in clients)
+        for p in polls_used
+    }
+    stale_clients = [p for p in polls_used if last_seen[p] != truth[p]["ballots"]]
+    return {
+        "acks": sum(acks.values()),
+        "errors": dict(errors),
+        "lost": lost,
+        "doubled": doubled,
+        "tally_mismatch_polls": mismatched,
+        "clients_not_at_final_seq": stale_clients,
+    }
+
+
+async def throughput(config, servers, args):
+    assembly_id, polls, tokens = await seeded()
+    organisations = args.organisations
+    clients = live_clients(servers, assembly_id, tokens[:organisations])
+    errors = await connect_many(clients)
+    if errors:
+        raise RuntimeError(f"{len(errors)} connections failed: {errors[0]!r}")
+    sustained_total = int(args.rate * args.sustain)
+    sustained_polls = polls[1:-1]
+    plan = [
+        (k % organisations, sustained_polls[k // organisations], tokens[k % organisations][1])
+        for k in range(sustained_total)
+    ]
+    results, seconds = await _send_votes(clients, plan, rate=args.rate)
+    burst_poll = polls[-1]
+    burst_plan = [(k, burst_poll, tokens[k][1]) for k in range(min(args.burst, organisations))]
+    burst_results, burst_seconds = await _send_votes(clients, burst_plan)
+    await asyncio.sleep(1.0)  # the last coalesced tallies reach every client
+    truth = await database_truth([*sustained_polls, burst_poll])
+    sustained = _exactness(results, truth, clients, sustained_polls)
+    burst = _exactness(burst_results, truth, clients, [burst_poll])
+    await close_all(clients)
+    ack_latencies = [a - s for answer, s, a, _p in results if answer.get("type") == "vote.ack"]
+    raw = await asyncio.to_thread(
+        baselines.raw_inserts_postgres if config.is_postgres else baselines.raw_inserts_sqlite,
+        *(
+            ("postgresql://postgres@127.0.0.1:5432/alliance_bench",)
+            if config.is_postgres
+            else (str(RESULTS / "raw.sqlite3"),)
+        ),
+        5000,
+    )
+    achieved = sustained["acks"] / seconds
+    rows = [
+        row(
+            "votes sustained",
+            f"acknowledged votes/s (asked {args.rate}/s for {args.sustain:.0f} s)",
+            achieved,
+            baseline=raw["per_second"],
+            target=f">= {args.rate}",
+            met=achieved >= args.rate * 0.98,
+        ),
+        row("votes sustained", "ack latency p99 (ms)", percentile(ack_latencies, 0.99) * 1000),
+        row(
+            "votes sustained",
+            "exact: 0 lost, 0 doubled, tally = database, every client at the final seq",
+            "yes" if exact(sustained) else "no",
+            target="yes",
+            met=exact(sustained),
+        ),
+        row(
+            "votes burst",
+            f"{len(burst_plan)} votes, seconds to the last ack",
+            burst_seconds,
+            target="<= 10",
+            met=burst_seconds <= 10,
+        ),
+        row(
+            "votes burst",
+            "exact: 0 lost, 0 doubled, tally = database, every client at the final seq",
+            "yes" if exact(burst) else "no",
+            target="yes",
+            met=exact(burst),
+        ),
+    ]
+    return rows, {"sustained": sustained, "burst": burst, "raw_inserts": raw, "seconds": seconds}
+
+
+@sync_to_async
+def api_setup():
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance.scale import bench_tokens
+    from deliberation.services import thread_for
+    from proposals.scale import bench_proposal
+
+    thread = thread_for(bench_proposal())
+    token = bench_tokens(1)[0][2]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    path = f"/api/threads/{thread.pk}/comments/?page=100"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, response.content[:300]
+    return path, token, len(queries)
+
+
+async def api(config, servers, args):
+    path, token, queries = await api_setup()
+    headers = {"Authorization": f"Token {token}"}
+    per_server = args.api_requests // len(servers)
+    product = await asyncio.gather(
+        *(http_load(s.port, path, 32 // len(servers), per_server, headers) for s in servers)
+    )
+    bare = await asyncio.gather(
+        *(http_load(s.port, "/bench/bare-json/", 32 // len(servers), per_server) for s in servers)
+    )
+    rate = sum(r.per_second for r in product)
+    bare_rate = sum(r.per_second for r in bare)
+    latencies = [lat for r in product for lat in r.latencies]
+    p99 = percentile(latencies, 0.99) * 1000
+    errors = sum(r.errors for r in product)
+    rows = [
+        row(
+            "API: 50 of 10,000 comments, 32 concurrent",
+            "requests/s",
+            rate,
+            baseline=bare_rate,
+            target=">= 0.4 x bare",
+            met=rate >= 0.4 * bare_rate,
+        ),
+        row(
+            "API: 50 of 10,000 comments, 32 concurrent",
+            "p99 (ms)",
+            p99,
+            baseline=percentile([x for r in bare for x in r.latencies], 0.99) * 1000,
+            target="<= 100",
+            met=p99 <= 100,
+        ),
+        row(
+            "API: 50 of 10,000 comments, 32 concurrent",
+            "queries per request",
+            queries,
+            target="<= 3",
+            met=queries <= 3,
+        ),
+        row(
+            "API: 50 of 10,000 comments, 32 concurrent",
+            "non-200 answers",
+            errors,
+            target="0",
+            met=errors == 0,
+        ),
+    ]
+    return rows, {"path": path, "requests": sum(r.requests for r in product)}
+
+
+@sync_to_async
+def render_pages(args):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from alliance.models import User
+    from deliberation.scale import seed_comments
+    from proposals.scenarios import services
+
+    steering = User.objects.get(username="bench-copil")
+    authors = list(User.objects.filter(username__startswith="bench-d").order_by("pk")[:200])
+    measured = {}
+    for count in (100, args.page_comments):
+        slug = f"bench-page-{count}"
+        proposal = services.proposal_create(
+            actor=steering,
+            title=f"Page de {count} commentaires",
+            body="Texte.",
+            by_steering_committee=True,
+            slug=slug,
+        )
+        services.proposal_set_status(actor=steering, proposal=proposal, status="open")
+        seed_comments(target=proposal, count=count, authors=authors)
+        client = Client()
+        client.force_login(authors[0])
+        url = f"/propositions/{slug}/"
+        assert client.get(url).status_code == 200
+        timings = []
+        for _ in range(20):
+            started = time.perf_counter()
+            client.get(url)
+            timings.append(time.perf_counter() - started)
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        measured[count] = {"p50_ms": percentile(timings, 0.5) * 1000, "queries": len(queries)}
+    return measured
+
+
+async def pages(config, servers, args):
+    measured = await render_pages(args)
+    big, small = measured[args.page_comments], measured[100]
+    rows = [
+        row(
+            f"proposal page, {args.page_comments} comments",
+            "render p50 (ms)",
+            big["p50_ms"],
+            baseline=small["p50_ms"],
+            target="<= 150",
+            met=big["p50_ms"] <= 150,
+        ),
+        row(
+            f"proposal page, {args.page_comments} comments",
+            "queries (100 comments: baseline)",
+            big["queries"],
+            baseline=small["queries"],
+            target="constant",
+            met=big["queries"] == small["queries"],
+        ),
+    ]
+    return rows, measured
+
+
+ALL = [("live", live), ("throughput", throughput), ("api", api), ("pages", pages)]
