@@ -19,9 +19,14 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
 
 from alliance import rules as base_rules
-from alliance.errors import AllianceError
+from alliance.errors import AllianceError, NotFound
+from assemblies.models import Assembly, Poll
+from assemblies.rules import can_view_assembly
+from assemblies.selectors import assembly_state
+from assemblies.services import ballot_cast
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +53,6 @@ MESSAGES = {
     "forbidden": _("Vous ne pouvez pas suivre cette assemblée."),
     "assembly_not_found": _("Cette assemblée n'existe pas."),
     "poll_not_found": _("Ce vote n'existe pas dans cette assemblée."),
-    "organisation_not_found": _("Cette CAE n'existe pas."),
     "server_error": _("Une erreur est survenue ; votre vote n'a pas été enregistré."),
 }
 
@@ -131,8 +135,6 @@ def _language(scope) -> str:
 
 @database_sync_to_async
 def user_for_token(key: str):
-    from rest_framework.authtoken.models import Token
-
     token = Token.objects.select_related("user").filter(key=key).first()
     if token is None or not base_rules.is_authenticated(token.user):
         return None
@@ -142,9 +144,6 @@ def user_for_token(key: str):
 @database_sync_to_async
 def load_assembly(assembly_id: int, user):
     """(assembly, None) or (None, error code)."""
-    from assemblies.models import Assembly
-    from assemblies.rules import can_view_assembly
-
     assembly = Assembly.objects.filter(pk=assembly_id).first()
     if assembly is None:
         return None, "assembly_not_found"
@@ -155,36 +154,26 @@ def load_assembly(assembly_id: int, user):
 
 @database_sync_to_async
 def read_state(assembly) -> dict:
-    from assemblies.selectors import assembly_state
-
     return assembly_state(assembly)
 
 
 @database_sync_to_async
 def cast_vote(*, assembly_id: int, user, content: dict) -> dict:
-    """Cast the ballot and shape the `vote.ack`; domain errors propagate as `AllianceError`."""
-    from alliance.errors import NotFound
-    from alliance.models import Organisation
-    from assemblies.models import Poll
-    from assemblies.services import ballot_cast
-
-    poll = Poll.objects.filter(pk=content["poll"], assembly_id=assembly_id).first()
-    if poll is None:
+    """Cast the ballot and shape the `vote.ack`; domain errors propagate as `AllianceError`
+    (an unknown CAE is one the user may not vote for: `not_entitled`)."""
+    if not Poll.objects.filter(pk=content["poll"], assembly_id=assembly_id).exists():
         raise NotFound(MESSAGES["poll_not_found"], code="poll_not_found")
-    organisation = Organisation.objects.filter(pk=content["organisation"]).first()
-    if organisation is None:
-        raise NotFound(MESSAGES["organisation_not_found"], code="organisation_not_found")
     result = ballot_cast(
-        poll=poll,
-        organisation=organisation,
+        poll=content["poll"],
+        organisation=content["organisation"],
         actor=user,
         choice=content["choice"],
         request_id=content.get("request_id"),
     )
     return {
         "type": "vote.ack",
-        "poll": poll.pk,
-        "organisation": organisation.pk,
+        "poll": result.poll,
+        "organisation": result.organisation,
         "receipt": result.receipt,
         "seq": result.seq,
         "request_id": content.get("request_id"),

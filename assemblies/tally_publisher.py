@@ -28,6 +28,8 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from alliance.events import group_send_now
+from assemblies.models import Poll
+from assemblies.selectors import poll_tally
 
 logger = logging.getLogger(__name__)
 
@@ -37,9 +39,6 @@ SEND_TIMEOUT = 2.0  # a channel layer that does not answer must not hold the nex
 
 def snapshot(poll_id: int) -> tuple[str, dict] | None:
     """The assembly's group and the poll's `tally` message, read now (None if no such poll)."""
-    from assemblies.models import Poll
-    from assemblies.selectors import poll_tally
-
     poll = Poll.objects.select_related("assembly").filter(pk=poll_id).first()
     if poll is None:
         return None
