@@ -19,6 +19,7 @@ carries on.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import os
 import weakref
@@ -73,7 +74,9 @@ def ballot_committed(poll_id: int) -> None:
     loop = _server_loop()
     if loop is not None:
         try:
-            loop.call_soon_threadsafe(_note, poll_id)
+            # A fresh context: the worker thread's own (asgiref's deadlock guard, the request's
+            # context variables) must not leak into the publisher's tasks.
+            loop.call_soon_threadsafe(_note, poll_id, context=contextvars.Context())
             return
         except RuntimeError:  # the loop closed in between
             pass

@@ -41,13 +41,12 @@ async def receive_until(comm, kind: str, timeout: float = 3.0) -> dict:
 
 
 async def drain(comm, quiet: float = 0.5) -> list[dict]:
-    """Every message until none came for `quiet` seconds."""
+    """Every message until none came for `quiet` seconds (a timeout on `receive_output` would
+    cancel the application, `receive_nothing` does not)."""
     messages = []
-    while True:
-        try:
-            messages.append(await comm.receive_json_from(timeout=quiet))
-        except asyncio.TimeoutError:
-            return messages
+    while not await comm.receive_nothing(timeout=quiet):
+        messages.append(await comm.receive_json_from())
+    return messages
 
 
 async def receive_close(comm, timeout: float = 3.0) -> int:
