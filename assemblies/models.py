@@ -407,7 +407,7 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     poll = models.ForeignKey(Poll, related_name="ballots", on_delete=models.CASCADE)
-    choice = models.JSONField()
+    choice = models.JSONField(null=True)  # null: a blank single-choice ballot
     weight = FractionField()
     receipt_hash = models.CharField(max_length=64, unique=True)
     organisation = models.ForeignKey(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Organisation, User
 from assemblies import tallying
@@ -145,6 +146,17 @@ def attendance_rows(assembly: Assembly):
         Attendance.objects.filter(assembly=assembly, checked_out_at__isnull=True)
         .select_related("organisation", "delegate")
         .order_by("organisation__name")
+    )
+
+
+def represented_rows(assembly: Assembly, state: Presence):
+    """The validated proxies that represent an absent CAE right now."""
+    return (
+        Proxy.objects.filter(
+            assembly=assembly, status=Proxy.Status.VALIDATED, giver_id__in=list(state.represented)
+        )
+        .select_related("giver", "holder", "holder__organisation")
+        .order_by("giver__name")
     )
 
 
@@ -341,3 +353,47 @@ def choice_labels(poll: Poll, choice) -> str:
 
 def option_queryset(poll: Poll):
     return PollOption.objects.filter(poll=poll).order_by("position")
+
+
+def ledger_head(poll: Poll) -> str:
+    """The hash of the poll's last ledger entry: it vouches for the whole chain."""
+    return poll.ledger.order_by("-index").values_list("hash", flat=True).first() or ""
+
+
+def receipt_check(poll: Poll, receipt: str) -> dict:
+    """Whether the ballot of `receipt` is counted, and as what (only its holder knows it)."""
+    import hashlib
+
+    digest = hashlib.sha256(receipt.encode()).hexdigest()
+    ballot = Ballot.objects.filter(poll=poll, receipt_hash=digest).first()
+    return {
+        "counted": ballot is not None,
+        "receipt_hash": digest,
+        "choice": ballot.choice if ballot else None,
+        "weight": tallying.decimal(ballot.weight) if ballot else None,
+    }
+
+
+def tally_rows(poll: Poll, tally: dict) -> list[dict]:
+    """A tally's totals in words for a page: `key` (as in `totals`), `label`, and `value`, or
+    `grades` (label, value) pairs for majority judgment."""
+    totals = tally["totals"]
+    if poll.method == Poll.Method.MOTION:
+        return [
+            {"key": k, "label": tallying.MOTION_LABELS[k], "value": totals[k]}
+            for k in ("yes", "no", "abstain")
+        ]
+    rows = []
+    for option in poll.options.all():
+        value = totals.get(str(option.pk))
+        row = {"key": str(option.pk), "label": option.label}
+        if poll.method == Poll.Method.JUDGMENT:
+            row["grades"] = [
+                (tallying.GRADE_LABELS[g.key], value.get(g.key, "0.00")) for g in tallying.GRADES
+            ]
+        else:
+            row["value"] = value
+        rows.append(row)
+    if "blank" in totals:
+        rows.append({"key": "blank", "label": _("blanc"), "value": totals["blank"]})
+    return rows

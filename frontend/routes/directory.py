@@ -1,3 +1,11 @@
 """Pages of the directory area (views in frontend/views/directory.py)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from frontend.views import directory
+
+urlpatterns = [
+    path("annuaire/", directory.directory, name="directory"),
+    path("annuaire/<slug:slug>/", directory.organisation, name="organisation"),
+    path("reseaux/", directory.networks, name="networks"),
+]

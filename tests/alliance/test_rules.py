@@ -60,3 +60,17 @@ def test_a_delegate_needs_an_organisation():
 
     with pytest.raises(IntegrityError):
         UserFactory(organisation=None, is_delegate=True)
+
+
+def test_only_signed_in_people_see_names(member):
+    assert rules.can_view_people(member)
+    assert not rules.can_view_people(AnonymousUser())
+    member.is_active = False
+    assert not rules.can_view_people(member)
+
+
+def test_only_the_secretariat_and_admins_manage_the_directory(secretariat, admin_user, delegate):
+    assert rules.can_manage_directory(secretariat)
+    assert rules.can_manage_directory(admin_user)
+    assert not rules.can_manage_directory(delegate)
+    assert not rules.can_manage_directory(AnonymousUser())

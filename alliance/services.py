@@ -1,0 +1,89 @@
+"""Writes of the membership domain. Every change to CAEs, networks and accounts goes here."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework.authtoken.models import Token
+
+from alliance.errors import InvalidInput
+from alliance.models import Network, Organisation, User
+
+ORGANISATION_FIELDS = ("name", "city", "region", "website", "entrepreneurs_count", "active")
+
+
+def _validate(organisation: Organisation) -> None:
+    try:
+        organisation.full_clean()
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Les informations de la CAE ne sont pas valides."),
+            code="invalid_organisation",
+            details=exc.message_dict,
+        ) from exc
+
+
+@transaction.atomic
+def organisation_upsert(
+    *, slug: str, values: dict, networks: list[Network] | None = None
+) -> tuple[Organisation, str]:
+    """Create the CAE `slug` or update the fields given in `values` (a subset of
+    `ORGANISATION_FIELDS`); `networks=None` leaves its networks alone.
+
+    Returns the organisation and what happened: "created", "updated" or "unchanged". An
+    unchanged CAE is not saved, so re-importing the same file moves nothing, not even
+    `updated_at`.
+    """
+    unknown = set(values) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValueError(f"not organisation fields: {sorted(unknown)}")
+    organisation = Organisation.objects.select_for_update().filter(slug=slug).first()
+    if organisation is None:
+        organisation = Organisation(slug=slug, **values)
+        _validate(organisation)
+        organisation.save()
+        if networks:
+            organisation.networks.set(networks)
+        return organisation, "created"
+
+    changed = [field for field, value in values.items() if getattr(organisation, field) != value]
+    for field in changed:
+        setattr(organisation, field, values[field])
+    if changed:
+        _validate(organisation)
+        organisation.save(update_fields=[*changed, "updated_at"])
+    if networks is not None:
+        wanted = {network.pk for network in networks}
+        if set(organisation.networks.values_list("pk", flat=True)) != wanted:
+            organisation.networks.set(networks)
+            changed.append("networks")
+    return organisation, "updated" if changed else "unchanged"
+
+
+@transaction.atomic
+def user_token_regenerate(*, user: User) -> Token:
+    """Revoke the person's API token and issue a new one."""
+    Token.objects.filter(user=user).delete()
+    return Token.objects.create(user=user)
+
+
+def user_token_get_or_create(*, user: User) -> Token:
+    token, _created = Token.objects.get_or_create(user=user)
+    return token
+
+
+@transaction.atomic
+def user_profile_update(*, user: User, first_name: str, last_name: str, email: str) -> User:
+    """A person changes their own name and email address (password resets go there)."""
+    user.first_name, user.last_name, user.email = first_name.strip(), last_name.strip(), email
+    try:
+        user.full_clean(exclude=["password", "username"])
+    except ValidationError as exc:
+        raise InvalidInput(
+            _("Ces informations ne sont pas valides."),
+            code="invalid_profile",
+            details=exc.message_dict,
+        ) from exc
+    user.save(update_fields=["first_name", "last_name", "email"])
+    return user

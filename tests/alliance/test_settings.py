@@ -1,0 +1,99 @@
+"""Settings come from the environment; production values pass Django's deploy check.
+
+Each case runs in a fresh interpreter so the real `alliance.settings` reads the variables."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DEBUG": "0",
+    "SECRET_KEY": "deploy-check-" + "k" * 60,
+    "ALLOWED_HOSTS": "alliance.example.org",
+    "CSRF_TRUSTED_ORIGINS": "https://alliance.example.org",
+    "DATABASE_URL": "postgres://alliance:secret@db:5432/alliance",
+    "REDIS_URL": "redis://redis:6379/0",
+}
+
+
+def clean_env(**overrides) -> dict:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLIANCE_TESTING"}
+        and not key.startswith("DJANGO_")
+    }
+    return {**env, "DJANGO_SETTINGS_MODULE": "alliance.settings", **overrides}
+
+
+def read_settings(**env) -> dict:
+    code = (
+        "import json; from django.conf import settings as s; "
+        "print(json.dumps({'db': s.DATABASES['default'], 'layer': s.CHANNEL_LAYERS['default'], "
+        "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'email': s.EMAIL_BACKEND}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=PROJECT_ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_deploy_check_passes_with_production_values():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=PROJECT_ROOT,
+        env=clean_env(**PRODUCTION_ENV),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; settings.SECRET_KEY"],
+        cwd=PROJECT_ROOT,
+        env=clean_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_defaults_are_sqlite_and_the_in_memory_layer():
+    read = read_settings(DEBUG="1")
+    assert read["db"]["ENGINE"] == "django.db.backends.sqlite3"
+    assert read["db"]["NAME"].endswith("db.sqlite3")
+    assert read["layer"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert read["email"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
+    read = read_settings(**PRODUCTION_ENV)
+    db = read["db"]
+    assert db["ENGINE"] == "django.db.backends.postgresql"
+    assert (db["NAME"], db["USER"], db["PASSWORD"], db["HOST"], db["PORT"]) == (
+        "alliance",
+        "alliance",
+        "secret",
+        "db",
+        5432,
+    )
+    assert read["layer"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert read["layer"]["CONFIG"]["hosts"] == ["redis://redis:6379/0"]
+    assert read["debug"] is False
+    assert read["hosts"] == ["alliance.example.org"]
