@@ -40,14 +40,18 @@ def test_the_projector_shows_the_open_poll_with_its_tally_and_the_quorum(
         response = client.get(url)
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'data-assembly="%d"' % assembly.pk in page
+    assert f'data-assembly="{assembly.pk}"' in page
     assert "frontend/js/assemblies-live.js" in page and "frontend/js/projector.js" in page
     data = projector_data(response)
     assert data["poll"]["id"] == poll.pk
-    assert data["poll"]["tally"]["totals"] == {str(option_a.pk): "1.00", str(option_a.pk + 1): "0.00", "blank": "1.00"}
+    assert data["poll"]["tally"]["totals"] == {
+        str(option_a.pk): "1.00",
+        str(option_a.pk + 1): "0.00",
+        "blank": "1.00",
+    }
     assert data["entitled"] == 3
     assert data["outcome"] is None
-    assert '<span data-projector-voted>2</span> / <span data-projector-entitled>3</span>' in page
+    assert "<span data-projector-voted>2</span> / <span data-projector-entitled>3</span>" in page
     assert 'data-live="quorum" data-quorum-reached="true"' in page
 
 
