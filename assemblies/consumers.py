@@ -53,7 +53,9 @@ MESSAGES = {
     "forbidden": _("Vous ne pouvez pas suivre cette assemblée."),
     "assembly_not_found": _("Cette assemblée n'existe pas."),
     "poll_not_found": _("Ce vote n'existe pas dans cette assemblée."),
-    "server_error": _("Une erreur est survenue ; votre vote n'a pas été enregistré."),
+    "server_error": _(
+        "Une erreur est survenue : réessayez (un vote déjà enregistré ne sera pas compté deux fois)."
+    ),
 }
 
 
@@ -191,6 +193,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         self.assembly = None
         self.group = None
         self.accepted = False
+        self.closing = False
         self.auth_timer = None
         self.bucket = TokenBucket()
         self.drops = 0
@@ -226,6 +229,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
             await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
 
     async def refuse(self, code: str, close_code: int) -> None:
+        self.closing = True
         await self.send_error(code)
         await self.close(code=close_code)
 
@@ -239,6 +243,8 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
     # --- From the client ---------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if self.closing:
+            return  # frames still in flight after the close are not answered
         if not self.bucket.take():
             self.drops += 1
             if self.drops >= FLOOD_DROPS:
@@ -271,11 +277,11 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong", "request_id": content.get("request_id")})
 
     async def on_sync(self, content):
-        if await self.require_auth(content):
+        if await self.require_auth():
             await self.send_state()
 
     async def on_vote(self, content):
-        if not await self.require_auth(content):
+        if not await self.require_auth():
             return
         request_id = content.get("request_id")
         try:
@@ -289,7 +295,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
             return
         await self.send_json(ack)
 
-    async def require_auth(self, content) -> bool:
+    async def require_auth(self) -> bool:
         if self.user is None:
             await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
             return False

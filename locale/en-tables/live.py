@@ -11,7 +11,9 @@ EN = {
     "Vous ne pouvez pas suivre cette assemblée.": "You may not follow this assembly.",
     "Cette assemblée n'existe pas.": "This assembly does not exist.",
     "Ce vote n'existe pas dans cette assemblée.": "This poll does not exist in this assembly.",
-    "Une erreur est survenue ; votre vote n'a pas été enregistré.": "An error occurred; your vote was not recorded.",
+    "Une erreur est survenue : réessayez (un vote déjà enregistré ne sera pas compté deux fois).": (
+        "An error occurred: try again (a vote already recorded will not be counted twice)."
+    ),
     # Pages
     "Connexion au direct…": "Connecting to live updates…",
     "En direct": "Live",

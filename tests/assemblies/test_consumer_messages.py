@@ -244,3 +244,20 @@ async def test_the_group_is_left_on_disconnect(assembly, member, monkeypatch):
     (_, channel) = left[0]
     with pytest.raises(asyncio.TimeoutError):
         await asyncio.wait_for(layer.receive(channel), timeout=0.2)
+
+
+async def test_an_unexpected_failure_answers_server_error_and_keeps_the_connection(
+    assembly, room, monkeypatch
+):
+    (alice, *_), poll = room
+
+    def broken(**kwargs):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr("assemblies.consumers.ballot_cast", broken)
+    comm = await connect_as(alice, assembly)
+    await comm.send_json_to(vote(poll, alice, "yes", "boom"))
+    error = await receive_until(comm, "error")
+    assert (error["code"], error["request_id"]) == ("server_error", "boom")
+    await assert_still_open(comm)
+    await comm.disconnect()

@@ -5,6 +5,7 @@ import json
 import urllib.request
 
 import pytest
+from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
 from tests.assemblies.factories import AssemblyFactory, open_poll, seat
@@ -12,14 +13,15 @@ from tests.assemblies.factories import AssemblyFactory, open_poll, seat
 pytestmark = pytest.mark.browser
 
 
-def api_post(live, token, path):
-    request = urllib.request.Request(
+def api_post(live, token, path, payload=None):
+    """POST to the daphne process under test, so that its events reach its consumers."""
+    request = urllib.request.Request(  # noqa: S310 (the local test server)
         live.url + path,
-        data=b"{}",
+        data=json.dumps(payload or {}).encode(),
         method="POST",
         headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
     )
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 (local test server)
+    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         return json.loads(response.read() or b"{}")
 
 
@@ -50,9 +52,7 @@ def test_a_delegate_votes_on_a_phone_while_the_projector_updates_live(new_page, 
     assert phone.get_by_text("Cette CAE a voté.").is_visible()
     assert phone.evaluate("window.notReloaded") is True  # the vote went over the socket
 
-    projector.wait_for_function(
-        "document.querySelector('[data-projector-voted]').textContent === '1'"
-    )
+    expect(projector.locator("[data-projector-voted]")).to_have_text("1")
     fill = projector.locator("svg[data-projector-chart] .bar--0 .bar__fill")
     assert int(fill.get_attribute("width")) == 760  # "pour" holds all the weight cast
     assert projector.locator(".bar--0 .bar__value").text_content() == "1.00 · 100 %"
@@ -64,19 +64,13 @@ def test_a_delegate_votes_on_a_phone_while_the_projector_updates_live(new_page, 
     phone_without_socket.get_by_label("contre").check()
     phone_without_socket.get_by_role("button", name=f"Voter pour {bob.organisation.name}").click()
     phone_without_socket.get_by_text("Vote enregistré. Votre reçu").wait_for()
-    projector.wait_for_function(
-        "document.querySelector('[data-projector-voted]').textContent === '2'"
-    )
+    expect(projector.locator("[data-projector-voted]")).to_have_text("2")
 
     api_post(live, token, f"/api/polls/{poll.pk}/close/")
-    projector.wait_for_function(
-        "document.querySelector('[data-projector-status]').dataset.status === 'closed'"
-    )
+    expect(projector.locator("[data-projector-status]")).to_have_attribute("data-status", "closed")
     assert projector.locator("[data-projector-status]").inner_text().lower().startswith("vote clos")
     api_post(live, token, f"/api/polls/{poll.pk}/publish/")
-    projector.wait_for_function(
-        "document.querySelector('[data-projector-outcome]').textContent === 'rejetée'"
-    )
+    expect(projector.locator("[data-projector-outcome]")).to_have_text("rejetée")
     assert projector.evaluate("window.notReloaded") is True
 
 
@@ -97,17 +91,12 @@ def test_the_assembly_page_follows_check_ins_without_reloading(new_page, live, s
     other.goto(f"/assemblees/{assembly.slug}/secretariat/")
     other.wait_for_selector("[data-live-status][data-state=online]")
     token = Token.objects.create(user=alice)
-    request = urllib.request.Request(
-        f"{live.url}/api/assemblies/{assembly.pk}/attendance/",
-        data=json.dumps({"organisation": alice.organisation_id}).encode(),
-        method="POST",
-        headers={"Authorization": f"Token {token.key}", "Content-Type": "application/json"},
+    api_post(
+        live,
+        token,
+        f"/api/assemblies/{assembly.pk}/attendance/",
+        {"organisation": alice.organisation_id},
     )
-    urllib.request.urlopen(request, timeout=10).close()  # noqa: S310 (local test server)
-    page.wait_for_function(
-        "document.querySelector('[data-live-attendance] [data-live=present]').textContent === '1'"
-    )
-    other.wait_for_function(
-        "document.querySelector('[data-live-attendance] [data-live=present]').textContent === '1'"
-    )
+    expect(present).to_have_text("1")
+    expect(other.locator('[data-live-attendance] [data-live="present"]')).to_have_text("1")
     assert page.evaluate("window.notReloaded") is True

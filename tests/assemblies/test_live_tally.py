@@ -194,3 +194,23 @@ async def test_the_closing_event_carries_the_final_tally(assembly, secretariat):
     assert closed["tally"]["seq"] == 2
     assert closed["tally"]["totals"] == {"yes": "1.00", "no": "1.00", "abstain": "0.00"}
     await comm.disconnect()
+
+
+async def test_a_client_reconnecting_is_right_at_its_first_snapshot(assembly):
+    alice, bob, carol = await database_sync_to_async(seat)(assembly, 3)
+    poll = await database_sync_to_async(open_poll)(assembly)
+    first = await watch(alice, assembly)
+    await database_sync_to_async(cast)(poll, alice, "yes")
+    await receive_until(first, "tally")
+    await first.disconnect()
+    # While it is away, two more ballots.
+    await database_sync_to_async(cast)(poll, bob, "no")
+    await database_sync_to_async(cast)(poll, carol, "no")
+    await tally_publisher.wait_idle()
+    again = communicator(assembly.pk, cookie=await database_sync_to_async(session_cookie)(alice))
+    await again.connect()
+    state = await again.receive_json_from()
+    assert state["type"] == "assembly.state"
+    assert state["polls"][0]["tally"] == await database_sync_to_async(poll_tally)(poll)
+    assert state["polls"][0]["tally"]["seq"] == 3
+    await again.disconnect()
