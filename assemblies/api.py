@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -27,8 +27,31 @@ class AssemblyAPIView(APIView):
 
     def get_poll(self, pk) -> Poll:
         return get_object_or_404(
-            Poll.objects.select_related("assembly").prefetch_related("options"), pk=pk
+            Poll.objects.select_related("assembly", "target_type").prefetch_related("options"),
+            pk=pk,
         )
+
+
+class TargetInputMixin(serializers.Serializer):
+    target_type = serializers.CharField(
+        max_length=100, required=False, help_text="«app.model», par exemple proposals.proposal"
+    )
+    target_id = serializers.IntegerField(required=False, min_value=1)
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        kind, pk = attrs.pop("target_type", None), attrs.pop("target_id", None)
+        if (kind is None) != (pk is None):
+            raise serializers.ValidationError(
+                _("Donnez le type et le numéro de l'objet lié, ou aucun des deux.")
+            )
+        attrs["target"] = selectors.target_object(kind, pk) if kind else None
+        return attrs
+
+
+class TargetOutputSerializer(serializers.Serializer):
+    type = serializers.CharField()
+    id = serializers.IntegerField()
 
 
 # --- Assemblies -----------------------------------------------------------------------------
@@ -226,6 +249,46 @@ class ProxyDecisionView(AssemblyAPIView):
         return Response(ProxyOutputSerializer(proxy).data)
 
 
+# --- Agenda ---------------------------------------------------------------------------------
+
+
+class AgendaView(AssemblyAPIView):
+    """`GET`: the ordered agenda. `POST`: add an item at the end (secretariat), optionally
+    about a proposal or a document (`target_type`, `target_id`)."""
+
+    class InputSerializer(TargetInputMixin):
+        title = serializers.CharField(max_length=200)
+        description = serializers.CharField(required=False, allow_blank=True, default="")
+
+    class OutputSerializer(serializers.Serializer):
+        id = serializers.IntegerField()
+        position = serializers.IntegerField()
+        title = serializers.CharField()
+        description = serializers.CharField()
+        target = serializers.SerializerMethodField()
+
+        @extend_schema_field(TargetOutputSerializer(allow_null=True))
+        def get_target(self, item):
+            return selectors.target_payload(item)
+
+    @extend_schema(responses={200: OutputSerializer(many=True)})
+    def get(self, request, pk):
+        items = self.get_assembly(pk).agenda.select_related("target_type")
+        return Response(self.OutputSerializer(items, many=True).data)
+
+    @extend_schema(request=InputSerializer, responses={201: OutputSerializer})
+    def post(self, request, pk):
+        assembly = self.get_assembly(pk)
+        if not rules.can_manage_assemblies(request.user):
+            raise NotAllowed(_("Seul le secrétariat peut faire cela."))
+        data = self.InputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        item = services.agenda_item_add(
+            actor=request.user, assembly=assembly, **data.validated_data
+        )
+        return Response(self.OutputSerializer(item).data, status=status.HTTP_201_CREATED)
+
+
 # --- Polls ----------------------------------------------------------------------------------
 
 
@@ -247,14 +310,20 @@ class PollOutputSerializer(serializers.Serializer):
     max_choices = serializers.IntegerField(allow_null=True)
     agenda_item = serializers.IntegerField(source="agenda_item_id", allow_null=True)
     options = OptionSerializer(many=True)
+    target = serializers.SerializerMethodField()
     opened_at = serializers.DateTimeField(allow_null=True)
     closed_at = serializers.DateTimeField(allow_null=True)
 
+    @extend_schema_field(TargetOutputSerializer(allow_null=True))
+    def get_target(self, poll):
+        return selectors.target_payload(poll)
+
 
 class PollListView(AssemblyAPIView):
-    """`GET`: the assembly's polls. `POST`: create a draft poll (secretariat)."""
+    """`GET`: the assembly's polls. `POST`: create a draft poll (secretariat), optionally about
+    a proposal, an amendment or a document (`target_type`, `target_id`)."""
 
-    class InputSerializer(serializers.Serializer):
+    class InputSerializer(TargetInputMixin):
         title = serializers.CharField(max_length=300)
         description = serializers.CharField(required=False, allow_blank=True, default="")
         method = serializers.ChoiceField(Poll.Method.choices)

@@ -26,6 +26,7 @@ urlpatterns = [
         name="api-assembly-check-out",
     ),
     path("assemblies/<int:pk>/proxies/", api.ProxyListView.as_view(), name="api-assembly-proxies"),
+    path("assemblies/<int:pk>/agenda/", api.AgendaView.as_view(), name="api-assembly-agenda"),
     path("assemblies/<int:pk>/polls/", api.PollListView.as_view(), name="api-assembly-polls"),
     path("assemblies/<int:pk>/minutes.md", api.MinutesView.as_view(), name="api-assembly-minutes"),
     path(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Organisation, User
@@ -131,13 +131,7 @@ def assembly_list():
 
 
 def assembly_for_page(slug: str) -> Assembly:
-    return (
-        Assembly.objects.prefetch_related(
-            "sessions",
-            "agenda",
-            Prefetch("polls", queryset=Poll.objects.prefetch_related("options")),
-        )
-    ).get(slug=slug)
+    return Assembly.objects.prefetch_related("sessions", "agenda").get(slug=slug)
 
 
 def attendance_rows(assembly: Assembly):
@@ -171,6 +165,7 @@ def proxy_rows(assembly: Assembly):
 def polls_for_assembly(assembly: Assembly):
     return (
         Poll.objects.filter(assembly=assembly)
+        .select_related("target_type")
         .prefetch_related("options")
         .annotate(
             ballot_count=Count("vote_records", distinct=True),
@@ -397,3 +392,36 @@ def tally_rows(poll: Poll, tally: dict) -> list[dict]:
     if "blank" in totals:
         rows.append({"key": "blank", "label": _("blanc"), "value": totals["blank"]})
     return rows
+
+
+# Agenda items and polls may point at a proposal, an amendment or a document of these apps.
+TARGET_APPS = ("proposals", "documents")
+
+
+def target_object(kind: str, pk: int):
+    """The object `"<app>.<model>"` number `pk`, or `InvalidInput(code="invalid_target")`."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from alliance.errors import InvalidInput
+
+    app_label, _dot, model = (kind or "").lower().partition(".")
+    content_type = (
+        ContentType.objects.filter(app_label=app_label, model=model).first()
+        if app_label in TARGET_APPS
+        else None
+    )
+    model_class = content_type.model_class() if content_type else None
+    found = model_class._default_manager.filter(pk=pk).first() if model_class else None
+    if found is None:
+        raise InvalidInput(
+            _("Cet objet n'existe pas ou ne peut pas être lié."),
+            code="invalid_target",
+            details={"target_type": kind, "target_id": pk},
+        )
+    return found
+
+
+def target_payload(item) -> dict | None:
+    if item.target_type_id is None:
+        return None
+    return {"type": f"{item.target_type.app_label}.{item.target_type.model}", "id": item.target_id}

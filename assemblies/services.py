@@ -104,26 +104,29 @@ def assembly_create(
             code="invalid_cap_share",
         )
     slug = slugify(slug or title)[:200]
-    if Assembly.objects.filter(slug=slug).exists():
-        raise Conflict(_("Une assemblée porte déjà cet identifiant."), code="slug_taken")
-    with transaction.atomic():
-        assembly = Assembly.objects.create(
-            title=title,
-            slug=slug,
-            description=description,
-            starts_on=starts_on,
-            ends_on=ends_on,
-            place=place,
-            online=online,
-            weight_rule=weight_rule,
-            cap_share=cap_share,
-            quorum_share=quorum_share,
-            max_proxies_per_delegate=max_proxies_per_delegate,
-        )
-        AssemblySession.objects.bulk_create(
-            AssemblySession(assembly=assembly, title=t, starts_at=s, ends_at=e)
-            for t, s, e in sessions
-        )
+    if not slug:
+        raise InvalidInput(_("Il faut un titre."), code="invalid_title")
+    try:
+        with transaction.atomic():
+            assembly = Assembly.objects.create(
+                title=title,
+                slug=slug,
+                description=description,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                place=place,
+                online=online,
+                weight_rule=weight_rule,
+                cap_share=cap_share,
+                quorum_share=quorum_share,
+                max_proxies_per_delegate=max_proxies_per_delegate,
+            )
+            AssemblySession.objects.bulk_create(
+                AssemblySession(assembly=assembly, title=t, starts_at=s, ends_at=e)
+                for t, s, e in sessions
+            )
+    except IntegrityError:  # the slug's unique constraint
+        raise Conflict(_("Une assemblée porte déjà cet identifiant."), code="slug_taken") from None
     return assembly
 
 
@@ -173,9 +176,11 @@ def college_create(
     if network is not None:
         members += list(network.organisations.active())
     with transaction.atomic():
-        if assembly.colleges.filter(name=name).exists():
-            raise Conflict(_("Ce collège existe déjà."), code="college_exists")
-        college = College.objects.create(assembly=assembly, name=name, share=share)
+        try:
+            with transaction.atomic():
+                college = College.objects.create(assembly=assembly, name=name, share=share)
+        except IntegrityError:
+            raise Conflict(_("Ce collège existe déjà."), code="college_exists") from None
         try:
             with transaction.atomic():
                 CollegeMembership.objects.bulk_create(

@@ -6,6 +6,7 @@ from frontend.views import assemblies, projector
 
 urlpatterns = [
     path("assemblees/", assemblies.assembly_list, name="assemblies"),
+    path("assemblees/nouvelle/", assemblies.assembly_create, name="assembly-create"),
     path("assemblees/<slug:slug>/", assemblies.assembly_detail, name="assembly"),
     path(
         "assemblees/<slug:slug>/delegation/",

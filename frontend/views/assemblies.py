@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_POST
 from alliance import rules as base_rules
 from alliance.errors import AllianceError, InvalidInput
 from alliance.markdown import render_markdown
-from alliance.models import Organisation, User
+from alliance.models import Network, Organisation, User
 from assemblies import minutes as minutes_module
 from assemblies import rules, selectors, services, tallying
 from assemblies.models import AgendaItem, Assembly, AttendanceMode, Poll, PollEntitlement, Proxy
@@ -92,6 +93,47 @@ class PollForm(forms.Form):
         return data
 
 
+class AssemblyForm(forms.Form):
+    title = forms.CharField(label=_("Titre"), max_length=200)
+    description = forms.CharField(
+        label=_("Présentation"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    starts_on = forms.DateField(label=_("Premier jour"), widget=forms.DateInput({"type": "date"}))
+    ends_on = forms.DateField(label=_("Dernier jour"), widget=forms.DateInput({"type": "date"}))
+    place = forms.CharField(label=_("Lieu"), max_length=200, required=False)
+    online = forms.BooleanField(label=_("En ligne"), required=False)
+    weight_rule = forms.ChoiceField(label=_("Pondération"), choices=Assembly.WeightRule.choices)
+    cap_share = forms.DecimalField(
+        label=_("Plafond par CAE (part du total, pondération proportionnelle)"),
+        required=False,
+        min_value=0,
+        max_value=1,
+        decimal_places=4,
+    )
+    quorum_share = forms.DecimalField(
+        label=_("Quorum (part du poids total)"),
+        initial="0.5",
+        min_value=0,
+        max_value=1,
+        decimal_places=4,
+    )
+    max_proxies_per_delegate = forms.IntegerField(
+        label=_("Procurations par délégué·e au plus"), initial=2, min_value=0, max_value=20
+    )
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("Point de l'ordre du jour"), max_length=200)
+
+
+class CollegeForm(forms.Form):
+    name = forms.CharField(label=_("Nom du collège"), max_length=120)
+    share = forms.DecimalField(label=_("Part"), min_value=0, decimal_places=4, max_digits=7)
+    network = forms.ModelChoiceField(
+        Network.objects.all(), label=_("Ses CAE : celles du réseau"), required=False
+    )
+
+
 def choice_from_post(poll: Poll, data) -> object:
     """The ballot's choice from the plain HTML form of `_choice_fields.html`."""
     if poll.method == Poll.Method.MOTION:
@@ -126,7 +168,26 @@ def _report(request, error: AllianceError) -> None:
 
 @login_required
 def assembly_list(request):
-    return render(request, "assemblies/list.html", {"assemblies": list(selectors.assembly_list())})
+    context = {
+        "assemblies": list(selectors.assembly_list()),
+        "can_manage": rules.can_manage_assemblies(request.user),
+    }
+    return render(request, "assemblies/list.html", context)
+
+
+@login_required
+def assembly_create(request):
+    if not rules.can_manage_assemblies(request.user):
+        raise PermissionDenied
+    form = AssemblyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            assembly = services.assembly_create(actor=request.user, **form.cleaned_data)
+        except AllianceError as error:
+            form.add_error(None, str(error.message))
+        else:
+            return redirect("frontend:assembly-console", slug=assembly.slug)
+    return render(request, "assemblies/create.html", {"form": form})
 
 
 @login_required
@@ -340,6 +401,9 @@ def console(request, slug):
         "polls": polls,
         "paper": [(p, paper[p.pk]) for p in open_polls],
         "check_in_form": CheckInForm(),
+        "agenda_form": AgendaItemForm(),
+        "college_form": CollegeForm() if assembly.weight_rule == "colleges" else None,
+        "colleges": assembly.colleges.annotate(size=Count("memberships")),
         "poll_form": PollForm(assembly=assembly),
         "grades": _grades(),
         "motion_choices": list(tallying.MOTION_LABELS.items()),
@@ -372,6 +436,16 @@ def console_action(request, slug):
                 services.proxy_validate if action == "proxy_validate" else services.proxy_refuse
             )
             decide(actor=user, proxy=proxy)
+        elif action == "agenda_add":
+            form = AgendaItemForm(data)
+            if not form.is_valid():
+                raise InvalidInput(_("Donnez un titre au point."), code="invalid")
+            services.agenda_item_add(actor=user, assembly=assembly, **form.cleaned_data)
+        elif action == "college_create":
+            form = CollegeForm(data)
+            if not form.is_valid():
+                raise InvalidInput(_("Donnez un nom et une part positive."), code="invalid")
+            services.college_create(actor=user, assembly=assembly, **form.cleaned_data)
         elif action == "poll_create":
             form = PollForm(data, assembly=assembly)
             if not form.is_valid():

@@ -191,3 +191,52 @@ def test_assembly_list_pins_its_queries(api_as, delegate, django_assert_num_quer
     with django_assert_num_queries(2):
         response = api.get("/api/assemblies/")
     assert len(response.json()) == 5
+
+
+def test_agenda_items_and_polls_link_to_an_object(api_as, assembly, secretariat, monkeypatch):
+    from assemblies import selectors
+    from tests.factories import NetworkFactory
+
+    monkeypatch.setattr(selectors, "TARGET_APPS", ("alliance",))  # proposals have no model yet
+    network = NetworkFactory()
+    api = api_as(secretariat)
+    item = api.post(
+        f"/api/assemblies/{assembly.pk}/agenda/",
+        {"title": "Scénarios", "target_type": "alliance.network", "target_id": network.pk},
+        format="json",
+    )
+    assert item.status_code == 201
+    assert item.json()["target"] == {"type": "alliance.network", "id": network.pk}
+    assert item.json()["position"] == 1
+    poll = api.post(
+        f"/api/assemblies/{assembly.pk}/polls/",
+        {
+            "title": "?",
+            "method": "motion",
+            "threshold": "simple",
+            "agenda_item": item.json()["id"],
+            "target_type": "alliance.network",
+            "target_id": network.pk,
+        },
+        format="json",
+    )
+    assert poll.status_code == 201 and poll.json()["target"]["id"] == network.pk
+    listed = api.get(f"/api/assemblies/{assembly.pk}/agenda/").json()
+    assert [i["title"] for i in listed] == ["Scénarios"]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        {"target_type": "alliance.user", "target_id": 1},
+        {"target_type": "proposals.nothing", "target_id": 1},
+        {"target_type": "proposals.proposal"},
+    ],
+)
+def test_a_link_to_an_unknown_or_forbidden_object_is_refused(api_as, assembly, secretariat, target):
+    response = api_as(secretariat).post(
+        f"/api/assemblies/{assembly.pk}/agenda/", {"title": "x", **target}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] in {"invalid_target", "invalid"}
+    assert not assembly.agenda.exists()
