@@ -31,7 +31,7 @@ def test_the_projector_shows_the_open_poll_with_its_tally_and_the_quorum(
 ):
     alice, bob, _ = seat(assembly, 3)
     poll = open_poll(assembly, method="single", options=["Scénario A", "Scénario B"])
-    option_a = poll.options.first()
+    option_a, option_b = poll.options.all()
     cast(poll, alice, option_a.pk)
     cast(poll, bob, None)
     client.force_login(member)
@@ -46,7 +46,7 @@ def test_the_projector_shows_the_open_poll_with_its_tally_and_the_quorum(
     assert data["poll"]["id"] == poll.pk
     assert data["poll"]["tally"]["totals"] == {
         str(option_a.pk): "1.00",
-        str(option_a.pk + 1): "0.00",
+        str(option_b.pk): "0.00",
         "blank": "1.00",
     }
     assert data["entitled"] == 3

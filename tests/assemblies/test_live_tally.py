@@ -78,9 +78,12 @@ async def test_each_window_reads_and_sends_one_snapshot_whatever_the_number_of_w
     poll = await database_sync_to_async(open_poll)(assembly)
     watchers = [await watch(d, assembly) for d in delegates[:4]]
     layer = get_channel_layer()
-    sent, reads = [], []
-    group_send, snapshot = layer.group_send, tally_publisher.snapshot
-    clock = asyncio.get_running_loop().time
+    sent, reads, starts = [], [], []
+    group_send, snapshot, start = (
+        layer.group_send,
+        tally_publisher.snapshot,
+        tally_publisher.Coalescer.start,
+    )
 
     async def spy_send(group, message):
         if message["type"] == "tally":
@@ -88,17 +91,26 @@ async def test_each_window_reads_and_sends_one_snapshot_whatever_the_number_of_w
         await group_send(group, message)
 
     def spy_snapshot(poll_id):
-        reads.append(clock())
+        reads.append(poll_id)
         return snapshot(poll_id)
+
+    def spy_start(coalescer, poll_id):
+        starts.append(coalescer.loop.time())
+        start(coalescer, poll_id)
 
     monkeypatch.setattr(layer, "group_send", spy_send)
     monkeypatch.setattr(tally_publisher, "snapshot", spy_snapshot)
-    for delegate in delegates:
-        await database_sync_to_async(cast)(poll, delegate, "yes")
+    monkeypatch.setattr(tally_publisher.Coalescer, "start", spy_start)
+    await asyncio.gather(
+        *(
+            sync_to_async(cast_in_own_thread, thread_sensitive=False)(poll, delegate, "yes")
+            for delegate in delegates
+        )
+    )
     await tally_publisher.wait_idle()
-    assert len(reads) == len(sent) < len(delegates)
-    gaps = [later - earlier for earlier, later in itertools.pairwise(reads)]
-    assert all(gap >= tally_publisher.WINDOW * 0.75 for gap in gaps), gaps
+    assert len(starts) == len(reads) == len(sent) < len(delegates)
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert all(gap >= tally_publisher.WINDOW * 0.98 for gap in gaps), gaps
     for comm in watchers:
         assert [t["seq"] for t in tallies(await drain(comm, quiet=0.3), poll)] == sent
         await comm.disconnect()
