@@ -2,13 +2,15 @@
 in another browser context, follows without reloading."""
 
 import json
+import os
 import urllib.request
 
 import pytest
 from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
-from tests.assemblies.factories import AssemblyFactory, open_poll, seat
+from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
+from tests.conftest import DaphneServer, database_url_for_subprocess, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -100,3 +102,33 @@ def test_the_assembly_page_follows_check_ins_without_reloading(new_page, live, s
     expect(present).to_have_text("1")
     expect(other.locator('[data-live-attendance] [data-live="present"]')).to_have_text("1")
     assert page.evaluate("window.notReloaded") is True
+
+
+def test_the_projector_reconnects_by_itself_and_is_right_at_the_first_snapshot(
+    new_page, live, secretariat
+):
+    """Its server goes away and comes back on the same port; a ballot was cast meanwhile."""
+    assembly = AssemblyFactory()
+    alice, _bob = seat(assembly, 2, teller=secretariat)
+    poll = open_poll(assembly, teller=secretariat)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "alliance.test_settings",
+        "DATABASE_URL": database_url_for_subprocess(),
+    }
+    server = DaphneServer(free_port(), env)
+    try:
+        projector = new_page(secretariat)
+        projector.goto(f"{server.url}/assemblees/{assembly.slug}/projecteur/")
+        status = projector.locator("[data-live-status]")
+        expect(status).to_have_attribute("data-state", "online")
+        projector.evaluate("window.notReloaded = true")
+        server.stop()
+        expect(status).to_have_attribute("data-state", "offline")
+        cast(poll, alice, "yes")
+        server = DaphneServer(server.port, env)
+        expect(status).to_have_attribute("data-state", "online", timeout=15_000)
+        expect(projector.locator("[data-projector-voted]")).to_have_text("1")
+        assert projector.evaluate("window.notReloaded") is True
+    finally:
+        server.stop()
