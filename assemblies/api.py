@@ -98,7 +98,7 @@ class AssemblyListView(AssemblyAPIView):
             max_digits=5, decimal_places=4, required=False, allow_null=True
         )
         quorum_share = serializers.DecimalField(
-            max_digits=5, decimal_places=4, required=False, default="0.5"
+            max_digits=5, decimal_places=4, required=False, default="0.5", min_value=0, max_value=1
         )
         max_proxies_per_delegate = serializers.IntegerField(
             min_value=0, max_value=20, required=False, default=2
@@ -515,4 +515,18 @@ class ExportView(AssemblyAPIView):
         response["Content-Disposition"] = (
             f'attachment; filename="{assembly.slug}-{self.export}.csv"'
         )
+        return response
+
+
+class BallotsExportView(AssemblyAPIView):
+    """`ballots.csv`: who voted what (named polls) or the receipt list (secret polls), once the
+    results are visible."""
+
+    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    def get(self, request, pk):
+        poll = self.get_poll(pk)
+        if not _results_visible(request.user, poll):
+            raise NotAllowed(_("Les résultats ne sont pas encore publiés."), code="not_published")
+        response = HttpResponse(minutes.ballots_csv(poll), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="vote-{poll.pk}-bulletins.csv"'
         return response

@@ -59,5 +59,8 @@ urlpatterns = [
     path("polls/<int:pk>/votes/", api.VoteView.as_view(), name="api-poll-votes"),
     path("polls/<int:pk>/tally/", api.TallyView.as_view(), name="api-poll-tally"),
     path("polls/<int:pk>/results/", api.ResultView.as_view(), name="api-poll-results"),
+    path(
+        "polls/<int:pk>/ballots.csv", api.BallotsExportView.as_view(), name="api-poll-ballots-csv"
+    ),
     path("polls/<int:pk>/receipt-check/", api.ReceiptCheckView.as_view(), name="api-poll-receipt"),
 ]

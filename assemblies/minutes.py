@@ -17,6 +17,8 @@ def outcome_text(poll: Poll, result: dict) -> str:
     labels = {o["id"]: o["label"] for o in result["poll"]["options"]}
     if poll.method == Poll.Method.MOTION:
         return _("adoptée") if outcome["adopted"] else _("rejetée")
+    if not result["tally"]["ballots"]:
+        return _("aucun bulletin")
     winners = [labels.get(w, str(w)) for w in outcome["winners"]]
     if not winners:
         return _("aucun choix exprimé")
@@ -31,21 +33,25 @@ def total_lines(poll: Poll, result: dict) -> list[tuple[str, str]]:
     labels = {str(o["id"]): o["label"] for o in result["poll"]["options"]}
     if poll.method == Poll.Method.MOTION:
         return [(str(tallying.MOTION_LABELS[k]), totals[k]) for k in ("yes", "no", "abstain")]
-    if poll.method == Poll.Method.JUDGMENT:
-        median = {str(e["option"]): e for e in result["outcome"]["ranking"]}
+    if poll.method == Poll.Method.JUDGMENT:  # in the order of the result, best first
         return [
             (
-                labels[o],
-                f"{tallying.GRADE_LABELS[median[o]['median']]} {median[o]['sign']}"
-                if o in median
-                else "—",
+                f"{e['rank']}. {labels[str(e['option'])]}",
+                f"{tallying.GRADE_LABELS[e['median']]} {e['sign']}",
             )
-            for o in totals
+            for e in result["outcome"]["ranking"]
         ]
     lines = [(labels[k], v) for k, v in totals.items() if k in labels]
     if "blank" in totals:
         lines.append((_("blanc"), totals["blank"]))
     return lines
+
+
+def _agenda_lines(assembly: Assembly) -> list[str]:
+    items = list(assembly.agenda.all())
+    if not items:
+        return []
+    return [f"## {_('Ordre du jour')}", "", *(f"{i.position}. {i.title}" for i in items), ""]
 
 
 def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -> str:
@@ -59,6 +65,7 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
         f"{formats.date_format(assembly.starts_on)} – {formats.date_format(assembly.ends_on)}"
         + (f", {assembly.place}" if assembly.place else ""),
         "",
+        *_agenda_lines(assembly),
         f"## {_('Présences')}",
         "",
         _(
@@ -157,3 +164,33 @@ def polls_csv(assembly: Assembly, *, include_unpublished: bool = False) -> str:
         for label, value in total_lines(poll, result):
             rows.append([poll.pk, poll.title, poll.get_method_display(), label, value])
     return _csv([_("vote"), _("question"), _("méthode"), _("réponse"), _("total pondéré")], rows)
+
+
+def ballots_csv(poll: Poll) -> str:
+    """Named polls: who voted what. Secret polls: the receipt hashes and choices only."""
+    if poll.secret:
+        return _csv(
+            [_("empreinte du reçu"), _("choix"), _("poids")],
+            (
+                [
+                    b.receipt_hash,
+                    selectors.choice_labels(poll, b.choice),
+                    tallying.decimal(b.weight),
+                ]
+                for b in selectors.published_ballots(poll)
+            ),
+        )
+    return _csv(
+        [_("CAE"), _("choix"), _("poids"), _("par"), _("bulletin papier"), _("procuration")],
+        (
+            [
+                v["organisation"].name,
+                selectors.choice_labels(poll, v["choice"]),
+                v["weight"],
+                v["cast_by"].display_name,
+                _("oui") if v["paper"] else "",
+                _("oui") if v["via_proxy"] else "",
+            ]
+            for v in selectors.named_votes(poll)
+        ),
+    )

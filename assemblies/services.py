@@ -55,7 +55,14 @@ def _require_manager(actor) -> None:
 
 
 def _pk(value) -> int:
-    return value.pk if isinstance(value, Model) else int(value)
+    """A model's key, or an id given as a number (from a form, the API or a WebSocket)."""
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        return int(value)
+    raise InvalidInput(_("Identifiant invalide."), code="invalid_id")
 
 
 def _send_attendance(assembly: Assembly) -> None:
@@ -92,7 +99,7 @@ def assembly_create(
     sessions: list[tuple[str, datetime, datetime | None]] = (),
 ) -> Assembly:
     _require_manager(actor)
-    if ends_on < starts_on:
+    if ends_on < starts_on or any(end and end < start for _t, start, end in sessions):
         raise InvalidInput(_("La fin précède le début."), code="invalid_dates")
     if not Decimal(0) <= Decimal(quorum_share) <= Decimal(1):
         raise InvalidInput(_("Le quorum est une part entre 0 et 1."), code="invalid_quorum")

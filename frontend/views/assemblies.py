@@ -159,6 +159,13 @@ def choice_from_post(poll: Poll, data) -> object:
     return [ranks[rank] for rank in sorted(ranks)]
 
 
+def _posted(queryset, raw_pk, **filters):
+    """The object whose id a form posted, or 404 (also for a malformed id)."""
+    if not (isinstance(raw_pk, str) and raw_pk.isdigit() and len(raw_pk) < 19):
+        raise Http404
+    return get_object_or_404(queryset, pk=int(raw_pk), **filters)
+
+
 def _report(request, error: AllianceError) -> None:
     messages.error(request, str(error.message))
 
@@ -253,7 +260,7 @@ def delegate_action(request, slug):
             )
             messages.success(request, gettext("Procuration transmise au secrétariat."))
         elif action == "proxy_withdraw":
-            proxy = get_object_or_404(Proxy, pk=request.POST.get("proxy"), assembly=assembly)
+            proxy = _posted(Proxy, request.POST.get("proxy"), assembly=assembly)
             services.proxy_withdraw(actor=user, proxy=proxy)
             messages.success(request, gettext("Procuration retirée."))
         else:
@@ -281,7 +288,7 @@ def poll_detail(request, pk):
         try:
             result = services.ballot_cast(
                 poll=poll,
-                organisation=int(request.POST.get("organisation", "0") or 0),
+                organisation=request.POST.get("organisation", ""),
                 actor=request.user,
                 choice=choice_from_post(poll, request.POST),
             )
@@ -428,10 +435,10 @@ def console_action(request, slug):
                 raise InvalidInput(_("Choisissez une CAE et un·e délégué·e."), code="invalid")
             services.attendance_check_in(actor=user, assembly=assembly, **form.cleaned_data)
         elif action == "check_out":
-            organisation = get_object_or_404(Organisation, pk=data.get("organisation"))
+            organisation = _posted(Organisation, data.get("organisation"))
             services.attendance_check_out(actor=user, assembly=assembly, organisation=organisation)
         elif action in ("proxy_validate", "proxy_refuse"):
-            proxy = get_object_or_404(Proxy, pk=data.get("proxy"), assembly=assembly)
+            proxy = _posted(Proxy, data.get("proxy"), assembly=assembly)
             decide = (
                 services.proxy_validate if action == "proxy_validate" else services.proxy_refuse
             )
@@ -452,15 +459,15 @@ def console_action(request, slug):
                 raise InvalidInput(_("Le formulaire du vote est incomplet."), code="invalid")
             services.poll_create(actor=user, assembly=assembly, **form.service_kwargs())
         elif action in ("poll_open", "poll_close", "poll_publish"):
-            poll = get_object_or_404(Poll, pk=data.get("poll"), assembly=assembly)
+            poll = _posted(Poll, data.get("poll"), assembly=assembly)
             getattr(services, action)(actor=user, poll=poll)
         elif action == "paper_ballot":
-            poll = get_object_or_404(
-                Poll.objects.prefetch_related("options"), pk=data.get("poll"), assembly=assembly
+            poll = _posted(
+                Poll.objects.prefetch_related("options"), data.get("poll"), assembly=assembly
             )
             services.ballot_cast(
                 poll=poll,
-                organisation=int(data.get("organisation", "0") or 0),
+                organisation=data.get("organisation", ""),
                 actor=user,
                 choice=choice_from_post(poll, data),
                 paper=True,

@@ -1,5 +1,12 @@
 # Assemblies and votes (assemblies/, frontend/templates/assemblies/, frontend/views/assemblies.py).
 EN = {
+    "Bulletins (CSV)": "Ballots (CSV)",
+    "empreinte du reçu": "receipt fingerprint",
+    "choix": "choice",
+    "poids": "weight",
+    "par": "by",
+    "oui": "yes",
+    "Identifiant invalide.": "Invalid identifier.",
     "%(name)s : part %(share)s, %(counter)s CAE": (
         "%(name)s: share %(share)s, %(counter)s CAE",
         "%(name)s: share %(share)s, %(counter)s CAEs",
@@ -210,6 +217,7 @@ EN = {
     "assemblée": "assembly",
     "assemblées": "assemblies",
     "atteint": "reached",
+    "aucun bulletin": "no ballot",
     "aucun choix exprimé": "no choice cast",
     "blanc": "blank",
     "brouillon": "draft",

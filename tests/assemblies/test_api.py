@@ -240,3 +240,79 @@ def test_a_link_to_an_unknown_or_forbidden_object_is_refused(api_as, assembly, s
     assert response.status_code == 400
     assert response.json()["code"] in {"invalid_target", "invalid"}
     assert not assembly.agenda.exists()
+
+
+def test_poll_list_pins_its_queries(api_as, assembly, delegate, django_assert_num_queries):
+    seat(assembly, 2)
+    for method in ("motion", "single", "judgment"):
+        open_poll(assembly, method=method, options=[] if method == "motion" else ["A", "B"])
+    api = api_as(delegate)
+    with django_assert_num_queries(3):  # assembly, polls with counts, their options
+        response = api.get(f"/api/assemblies/{assembly.pk}/polls/")
+    assert [p["method"] for p in response.json()] == ["motion", "single", "judgment"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"ends_on": "2018-09-12"}, "invalid_dates"),
+        (
+            {
+                "sessions": [
+                    {
+                        "title": "J1",
+                        "starts_at": "2018-09-13T10:00:00+02:00",
+                        "ends_at": "2018-09-13T09:00:00+02:00",
+                    }
+                ]
+            },
+            "invalid_dates",
+        ),
+        ({"weight_rule": "proportional_capped"}, "invalid_cap_share"),
+        ({"quorum_share": "1.5"}, "invalid"),
+        ({"weight_rule": "by_size"}, "invalid"),
+    ],
+)
+def test_assembly_creation_rejects_bad_input(api_as, secretariat, changes, code):
+    from assemblies.models import Assembly
+
+    payload = {"title": "AG", "starts_on": "2018-09-13", "ends_on": "2018-09-14", **changes}
+    response = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert not Assembly.objects.exists()
+
+
+def test_the_secretariat_creates_an_assembly_with_sessions(api_as, secretariat, delegate):
+    payload = {
+        "title": "États généraux 2019",
+        "starts_on": "2019-09-12",
+        "ends_on": "2019-09-13",
+        "weight_rule": "proportional_capped",
+        "cap_share": "0.1",
+        "sessions": [{"title": "Jour 1", "starts_at": "2019-09-12T09:00:00+02:00"}],
+    }
+    assert api_as(delegate).post("/api/assemblies/", payload, format="json").status_code == 403
+    response = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert response.status_code == 201
+    body = response.json()
+    assert body["slug"] == "etats-generaux-2019" and body["sessions"][0]["title"] == "Jour 1"
+    again = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert (again.status_code, again.json()["code"]) == (409, "slug_taken")
+
+
+def test_ballot_exports_named_and_secret(api_as, assembly, secretariat):
+    alice, bob = seat(assembly, 2)
+    named = open_poll(assembly)
+    secret = open_poll(assembly, secret=True)
+    for poll in (named, secret):
+        cast(poll, alice, "yes")
+        cast(poll, bob, "no")
+        services.poll_close(actor=secretariat, poll=poll)
+    api = api_as(alice)
+    assert api.get(f"/api/polls/{named.pk}/ballots.csv").status_code == 403
+    for poll in (named, secret):
+        services.poll_publish(actor=secretariat, poll=poll)
+    named_csv = api.get(f"/api/polls/{named.pk}/ballots.csv").content.decode()
+    assert f"{alice.organisation.name},pour,1.00," in named_csv
+    secret_csv = api.get(f"/api/polls/{secret.pk}/ballots.csv").content.decode()
+    assert alice.organisation.name not in secret_csv and secret_csv.count(",1.00") == 2

@@ -105,3 +105,27 @@ def test_closing_seals_every_ballot_in_the_ledger(assembly, secretariat):
     assert kinds == ["opened", "ballot", "ballot", "ballot", "closed"]
     closing = LedgerEntry.objects.get(poll=poll, kind="closed")
     assert closing.payload["totals"] == {"yes": "2.00", "no": "1.00", "abstain": "0.00"}
+
+
+@pytest.mark.parametrize("organisation", ["abc", None, True, -3, 1.5, "9" * 30, [1]])
+def test_malformed_ids_are_invalid_input_not_a_crash(assembly, organisation):
+    (alice,) = seat(assembly, 1)
+    poll = open_poll(assembly)
+    with pytest.raises(InvalidInput) as error:
+        services.ballot_cast(poll=poll, organisation=organisation, actor=alice, choice="yes")
+    assert error.value.code == "invalid_id"
+    with pytest.raises(InvalidInput):
+        services.ballot_cast(
+            poll=organisation, organisation=alice.organisation, actor=alice, choice="yes"
+        )
+
+
+def test_an_unknown_poll_is_not_found(assembly):
+    from alliance.errors import NotFound
+
+    (alice,) = seat(assembly, 1)
+    with pytest.raises(NotFound) as error:
+        services.ballot_cast(
+            poll=999999, organisation=alice.organisation, actor=alice, choice="yes"
+        )
+    assert error.value.code == "poll_not_found"

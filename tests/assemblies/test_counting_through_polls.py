@@ -161,3 +161,13 @@ def test_verify_poll_says_where_the_chain_breaks(assembly, secretariat, capsys):
 def test_verify_poll_rejects_an_unknown_poll():
     with pytest.raises(CommandError):
         call_command("verify_poll", 999999)
+
+
+@pytest.mark.parametrize("method", ["single", "judgment", "ranking"])
+def test_a_poll_closed_without_ballots_has_no_winner_in_words(assembly, secretariat, method):
+    from assemblies import minutes
+
+    seat(assembly, 1)
+    poll = open_poll(assembly, method=method, options=["A", "B"])
+    result = closed_result(poll, secretariat)
+    assert minutes.outcome_text(poll, result) == "aucun bulletin"

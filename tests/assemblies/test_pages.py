@@ -300,3 +300,22 @@ def test_the_secretariat_creates_an_assembly_with_colleges_in_the_browser(client
 def test_only_the_secretariat_creates_assemblies(client, delegate):
     client.force_login(delegate)
     assert client.get(reverse("frontend:assembly-create")).status_code == 403
+
+
+@pytest.mark.parametrize("value", ["abc", "", "-1", "9" * 40])
+def test_malformed_ids_in_forms_change_nothing(client, assembly, secretariat, value):
+    (alice,) = seat(assembly, 1)
+    poll = open_poll(assembly)
+    client.force_login(alice)
+    response = client.post(
+        reverse("frontend:poll", args=[poll.pk]),
+        {"organisation": value, "choice": "yes"},
+        follow=True,
+    )
+    assert "Identifiant invalide." in response.content.decode()
+    client.force_login(secretariat)
+    action = reverse("frontend:assembly-console-action", args=[assembly.slug])
+    for name in ("proxy_validate", "poll_close", "check_out"):
+        payload = {"action": name, "proxy": value, "poll": value, "organisation": value}
+        assert client.post(action, payload).status_code == 404
+    assert not Ballot.objects.exists()
