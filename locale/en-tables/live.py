@@ -20,6 +20,7 @@ EN = {
     "Hors ligne : nouvelle tentative…": "Offline: trying again…",
     "Vote enregistré. Votre reçu, à conserver :": "Vote recorded. Your receipt, keep it:",
     "Envoi du vote…": "Sending the vote…",
+    "Un vote vient de s’ouvrir :": "A poll has just opened:",
     "Projection": "Projector",
     "Projection en salle": "Room projector",
     "Aucun vote en cours": "No poll in progress",

@@ -9,6 +9,7 @@ import pytest
 from playwright.sync_api import expect
 from rest_framework.authtoken.models import Token
 
+from assemblies import services
 from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
 from tests.conftest import DaphneServer, database_url_for_subprocess, free_port
 
@@ -101,7 +102,21 @@ def test_the_assembly_page_follows_check_ins_without_reloading(new_page, live, s
     )
     expect(present).to_have_text("1")
     expect(other.locator('[data-live-attendance] [data-live="present"]')).to_have_text("1")
+    # A poll opens: the delegate's page offers the link to vote.
+    draft = services.poll_create(
+        actor=secretariat,
+        assembly=assembly,
+        title="Motion d'ordre",
+        method="motion",
+        threshold="simple",
+    )
+    api_post(live, Token.objects.create(user=secretariat), f"/api/polls/{draft.pk}/open/")
+    notice = page.locator("[data-live-notice]")
+    expect(notice).to_contain_text("Un vote vient de s’ouvrir")
     assert page.evaluate("window.notReloaded") is True
+    notice.get_by_role("link", name="Motion d'ordre").click()
+    page.wait_for_url(f"**/votes/{draft.pk}/")
+    assert page.get_by_role("button", name=f"Voter pour {alice.organisation.name}").is_visible()
 
 
 def test_the_projector_reconnects_by_itself_and_is_right_at_the_first_snapshot(

@@ -195,6 +195,7 @@
         rememberGrades(message.poll);
         applyPollStatus(message.poll.id, "open");
         applyTally(message.poll.tally, false);
+        announce(message.poll);
         break;
       case "poll.closed":
         applyPollStatus(message.poll, "closed");
@@ -232,6 +233,19 @@
         el.textContent = label(el, reached ? "reached" : "missing", "");
       });
     });
+  }
+
+  // "A poll has just opened: <title>", linking to its voting page.
+  function announce(poll) {
+    var notice = document.querySelector("[data-live-notice]");
+    if (!notice) {
+      return;
+    }
+    var link = document.createElement("a");
+    link.href = notice.getAttribute("data-poll-url").replace(/\/0\/$/, "/" + poll.id + "/");
+    link.textContent = poll.title;
+    notice.replaceChildren(document.createTextNode(label(notice, "opened", "") + " "), link);
+    notice.hidden = false;
   }
 
   function rememberGrades(poll) {
