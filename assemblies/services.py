@@ -1,10 +1,11 @@
 """Every write of the assemblies area.
 
 Locks, and who holds them:
-- `ballot_cast` takes a SHARE lock on the poll row (PostgreSQL): voters never wait for each
-  other, but `poll_close`, which takes the row's update lock, waits for the ballots in flight
-  and makes the later ones see the poll closed. A ballot is thus either committed before the
-  close (and counted, sealed, acknowledged) or refused with `poll_closed`; never lost.
+- `ballot_cast` takes the poll's ballot lock in shared mode (a PostgreSQL advisory lock, see
+  `_ballot_lock`): voters never wait for each other, but `poll_close`, which takes it in
+  exclusive mode, waits for the ballots in flight and makes the later ones see the poll closed.
+  A ballot is thus either committed before the close (and counted, sealed, acknowledged) or
+  refused with `poll_closed`; never lost.
 - `poll_open` / `poll_close` / `poll_publish` lock the poll row; they are also the only writers
   of its ledger (see `assemblies/ledger.py`).
 - Proxy grants and decisions lock the assembly row, so two grants to one delegate cannot both
@@ -132,6 +133,7 @@ def assembly_create(
                 AssemblySession(assembly=assembly, title=t, starts_at=s, ends_at=e)
                 for t, s, e in sessions
             )
+            selectors.weight_base(assembly)  # a cap too low for the CAEs raises, and rolls back
     except IntegrityError:  # the slug's unique constraint
         raise Conflict(_("Une assemblée porte déjà cet identifiant."), code="slug_taken") from None
     return assembly
@@ -491,10 +493,11 @@ def poll_open(*, actor: User, poll: Poll) -> Poll:
 
 
 def poll_close(*, actor: User, poll: Poll) -> Poll:
-    """Close an open poll. Waits for the ballots in flight (they hold the row's share lock),
+    """Close an open poll. Waits for the ballots in flight (they hold the shared ballot lock),
     then seals every ballot and the final tally into the ledger."""
     _require_manager(actor)
     with transaction.atomic():
+        _ballot_lock(_pk(poll), exclusive=True)
         poll = _lock_poll(poll)
         if poll.status != Poll.Status.OPEN:
             raise Conflict(_("Ce vote n'est pas ouvert."), code="poll_not_open")
@@ -548,22 +551,29 @@ def receipt_hash(receipt: str) -> str:
     return hashlib.sha256(receipt.encode()).hexdigest()
 
 
+# Ballots and the close of a poll meet on a PostgreSQL advisory lock keyed by the poll: shared
+# for ballots (voters never wait for each other), exclusive for the close. Unlike a row's share
+# lock, PostgreSQL queues new shared requests behind a waiting exclusive one, so a steady flow
+# of voters cannot starve the close. SQLite runs one writing transaction at a time anyway.
+BALLOT_LOCK_NAMESPACE = 0x61737365  # "asse"
+
+
+def _ballot_lock(poll_id: int, *, exclusive: bool) -> None:
+    if connection.vendor != "postgresql":
+        return
+    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s, %s)", [BALLOT_LOCK_NAMESPACE, poll_id % 2**31])
+
+
 def _poll_for_ballot(poll_id: int) -> tuple[str, bool, str, int | None]:
-    """(status, secret, method, max_choices) of the poll, under a SHARE lock on PostgreSQL."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT status, secret, method, max_choices FROM assemblies_poll "
-                "WHERE id = %s FOR SHARE",
-                [poll_id],
-            )
-            row = cursor.fetchone()
-    else:  # SQLite: transactions take the database's write lock, one writer at a time
-        row = (
-            Poll.objects.filter(pk=poll_id)
-            .values_list("status", "secret", "method", "max_choices")
-            .first()
-        )
+    """(status, secret, method, max_choices), read once the shared ballot lock is held."""
+    _ballot_lock(poll_id, exclusive=False)
+    row = (
+        Poll.objects.filter(pk=poll_id)
+        .values_list("status", "secret", "method", "max_choices")
+        .first()
+    )
     if row is None:
         raise NotFound(_("Ce vote n'existe pas."), code="poll_not_found")
     return row

@@ -283,6 +283,9 @@ def test_assembly_creation_rejects_bad_input(api_as, secretariat, changes, code)
 
 
 def test_the_secretariat_creates_an_assembly_with_sessions(api_as, secretariat, delegate):
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory.create_batch(9)  # ten CAEs: a cap of 10 % is reachable
     payload = {
         "title": "États généraux 2019",
         "starts_on": "2019-09-12",
@@ -316,3 +319,21 @@ def test_ballot_exports_named_and_secret(api_as, assembly, secretariat):
     assert f"{alice.organisation.name},pour,1.00," in named_csv
     secret_csv = api.get(f"/api/polls/{secret.pk}/ballots.csv").content.decode()
     assert alice.organisation.name not in secret_csv and secret_csv.count(",1.00") == 2
+
+
+def test_a_cap_too_low_for_the_number_of_caes_is_refused(api_as, secretariat):
+    from assemblies.models import Assembly
+    from tests.factories import OrganisationFactory
+
+    OrganisationFactory.create_batch(3)
+    payload = {
+        "title": "AG",
+        "starts_on": "2019-06-01",
+        "ends_on": "2019-06-01",
+        "weight_rule": "proportional_capped",
+        "cap_share": "0.2",
+    }
+    response = api_as(secretariat).post("/api/assemblies/", payload, format="json")
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_weight_rule")
+    assert response.json()["details"] == {"reason": "cap_infeasible"}
+    assert not Assembly.objects.exists()

@@ -1,6 +1,7 @@
 """Real threads on PostgreSQL: the database constraint and the poll's row lock hold."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -56,20 +57,30 @@ def test_a_hundred_caes_casting_five_duplicates_each_give_a_hundred_ballots():
 def test_votes_racing_the_close_are_counted_and_acknowledged_or_refused():
     assembly = AssemblyFactory()
     teller = SecretariatFactory()
-    delegates = seat(assembly, 30, teller=teller)
+    delegates = seat(assembly, 40, teller=teller)
     poll = open_poll(assembly, teller=teller)
-    calls = [lambda d=d: cast(poll, d, "yes") for d in delegates]
-    calls.insert(15, lambda: services.poll_close(actor=teller, poll=poll))
-    results = run_together(calls)
-    del results[15]
+
+    def vote_later(delegate, delay):
+        time.sleep(delay)  # spread the votes so that some come before the close, some after
+        return cast(poll, delegate, "yes")
+
+    def close_later():
+        time.sleep(0.04)
+        return services.poll_close(actor=teller, poll=poll)
+
+    calls = [lambda d=d, i=i: vote_later(d, i * 0.003) for i, d in enumerate(delegates)]
+    results = run_together([close_later, *calls])[1:]
     acknowledged = [r for r in results if not isinstance(r, AllianceError)]
     refused = [r for r in results if isinstance(r, AllianceError)]
     assert all(r.code == "poll_closed" for r in refused)
-    assert len(acknowledged) + len(refused) == 30
+    assert len(acknowledged) + len(refused) == 40
+    assert acknowledged and refused  # the close came while votes were still arriving
     sealed = LedgerEntry.objects.filter(poll=poll, kind="ballot").count()
     assert sealed == len(acknowledged) == Ballot.objects.filter(poll=poll).count()
     closing = LedgerEntry.objects.get(poll=poll, kind="closed")
     assert closing.payload["ballots"] == len(acknowledged)
+    receipts = {services.receipt_hash(r.receipt) for r in acknowledged}
+    assert receipts == set(Ballot.objects.filter(poll=poll).values_list("receipt_hash", flat=True))
 
 
 def test_concurrent_proxy_grants_cannot_exceed_the_cap():
