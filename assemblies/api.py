@@ -19,8 +19,13 @@ from assemblies import minutes, rules, selectors, services
 from assemblies.models import AgendaItem, Assembly, AttendanceMode, Poll, Proxy
 
 
+class CanViewAssemblies(permissions.BasePermission):
+    def has_permission(self, request, view):
+        return rules.can_view_assembly(request.user)
+
+
 class AssemblyAPIView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    permission_classes = [CanViewAssemblies]
 
     def get_assembly(self, pk) -> Assembly:
         return get_object_or_404(Assembly, pk=pk)

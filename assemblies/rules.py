@@ -9,6 +9,7 @@ def can_manage_assemblies(user) -> bool:
 
 
 def can_view_assembly(user) -> bool:
+    """Assembly pages, the API and the live channel are for signed-in people."""
     return base.is_authenticated(user)
 
 
@@ -23,7 +24,3 @@ def can_grant_proxy(user, organisation) -> bool:
 def can_enter_paper_ballots(user) -> bool:
     """Tellers of the secretariat enter the paper ballots of CAEs in the room."""
     return base.is_secretariat(user)
-
-
-def can_see_named_votes(user) -> bool:
-    return base.is_authenticated(user)

@@ -21,7 +21,6 @@ from assemblies.models import (
     CollegeMembership,
     Poll,
     PollEntitlement,
-    PollOption,
     Proxy,
     VoteRecord,
 )
@@ -277,6 +276,18 @@ def assembly_state(assembly: Assembly) -> dict:
     }
 
 
+def current_poll(assembly: Assembly) -> Poll | None:
+    """The poll a room is looking at: the latest opened one still open, else the latest closed
+    or published one (what a projector shows)."""
+    polls = Poll.objects.filter(assembly=assembly).select_related("assembly")
+    return (
+        polls.filter(status=Poll.Status.OPEN).order_by("-opened_at", "-pk").first()
+        or polls.filter(status__in=[Poll.Status.CLOSED, Poll.Status.PUBLISHED])
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+
+
 def poll_result(poll: Poll) -> dict:
     """Totals, outcome, quorum and participation of a closed or published poll."""
     rows = list(Ballot.objects.filter(poll_id=poll.pk).values_list("weight", "choice"))
@@ -344,10 +355,6 @@ def choice_labels(poll: Poll, choice) -> str:
         else labels.get(str(p), "?")
         for p in choice
     )
-
-
-def option_queryset(poll: Poll):
-    return PollOption.objects.filter(poll=poll).order_by("position")
 
 
 def ledger_head(poll: Poll) -> str:

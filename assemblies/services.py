@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from alliance import events
 from alliance import rules as base_rules
 from alliance.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from alliance.events import send_event_on_commit
@@ -67,17 +68,19 @@ def _pk(value) -> int:
 
 
 def _send_attendance(assembly: Assembly) -> None:
-    def send():
-        from alliance.events import group_send_now
+    """After the commit, send the attendance figures as they are then: computed after the
+    commit rather than before, so that two concurrent check-ins cannot leave a stale figure
+    last. `robust`: a failure to send never turns the committed write into an error."""
 
+    def send():
         payload = {
             "type": "attendance",
             "assembly": assembly.pk,
             **selectors.presence(assembly).as_payload(),
         }
-        group_send_now(assembly.group_name, payload)
+        events.group_send_now(assembly.group_name, payload)
 
-    transaction.on_commit(send)
+    transaction.on_commit(send, robust=True)
 
 
 # --- Assemblies -----------------------------------------------------------------------------
@@ -654,7 +657,8 @@ def ballot_cast(
             receipt_hash=receipt_hash(receipt),
             organisation_id=None if secret else organisation_id,
         )
-        transaction.on_commit(lambda: tally_publisher.ballot_committed(poll_id))
+        # robust: the ballot is committed whatever happens to the live update.
+        transaction.on_commit(lambda: tally_publisher.ballot_committed(poll_id), robust=True)
     seq = Ballot.objects.filter(poll_id=poll_id).count()
     return CastResult(
         poll=poll_id,

@@ -48,6 +48,16 @@ def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in French, whatever the previous one activated."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
 # --- People ---------------------------------------------------------------------------------
 
 

@@ -11,18 +11,6 @@ from assemblies import minutes, selectors, tallying
 from assemblies.models import Assembly, Poll
 
 
-def current_poll(assembly: Assembly) -> Poll | None:
-    """The poll the room is looking at: the last one opened that is still open, else the last
-    one closed."""
-    polls = Poll.objects.filter(assembly=assembly).prefetch_related("options")
-    return (
-        polls.filter(status=Poll.Status.OPEN).order_by("-opened_at", "-id").first()
-        or polls.filter(status__in=[Poll.Status.CLOSED, Poll.Status.PUBLISHED])
-        .order_by("-closed_at", "-id")
-        .first()
-    )
-
-
 def projector_payload(poll: Poll | None, result: dict | None) -> dict:
     """What projector.js starts from (the same shapes as the live messages); `result` is the
     poll's published result, if any."""
@@ -48,7 +36,7 @@ def projector_payload(poll: Poll | None, result: dict | None) -> dict:
 @login_required
 def projector(request, slug):
     assembly = get_object_or_404(Assembly, slug=slug)
-    poll = current_poll(assembly)
+    poll = selectors.current_poll(assembly)
     published = poll is not None and poll.status == Poll.Status.PUBLISHED
     result = selectors.poll_result(poll) if published else None
     payload = projector_payload(poll, result)

@@ -129,3 +129,17 @@ def test_an_unknown_poll_is_not_found(assembly):
             poll=999999, organisation=alice.organisation, actor=alice, choice="yes"
         )
     assert error.value.code == "poll_not_found"
+
+
+def test_the_current_poll_is_the_latest_open_else_the_latest_closed(assembly, secretariat):
+    from assemblies import selectors
+
+    seat(assembly, 1)
+    assert selectors.current_poll(assembly) is None
+    first = open_poll(assembly, teller=secretariat)
+    second = open_poll(assembly, teller=secretariat)
+    assert selectors.current_poll(assembly) == second
+    services.poll_close(actor=secretariat, poll=second)
+    assert selectors.current_poll(assembly) == first
+    services.poll_close(actor=secretariat, poll=first)
+    assert selectors.current_poll(assembly) == first

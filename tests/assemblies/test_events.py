@@ -119,3 +119,21 @@ def test_the_uncoalesced_publisher_sends_the_full_snapshot(monkeypatch, secretar
             },
         )
     ]
+
+
+def test_a_failing_live_update_never_fails_the_committed_ballot(
+    monkeypatch, secretariat, django_capture_on_commit_callbacks
+):
+    from assemblies.models import Ballot
+    from tests.assemblies.factories import open_poll
+
+    def broken(poll_id):
+        raise RuntimeError("channel layer down")
+
+    monkeypatch.setattr(tally_publisher, "ballot_committed", broken)
+    assembly = AssemblyFactory()
+    (alice,) = seat(assembly, 1, teller=secretariat)
+    poll = open_poll(assembly, teller=secretariat)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = cast(poll, alice, "yes")
+    assert result.receipt and Ballot.objects.filter(poll=poll).count() == 1
