@@ -4,6 +4,7 @@ and the quorum, kept live by assemblies-live.js and projector.js."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
@@ -37,6 +38,8 @@ def projector_payload(poll: Poll | None, result: dict | None) -> dict:
 def projector(request, slug):
     assembly = get_object_or_404(Assembly, slug=slug)
     poll = selectors.current_poll(assembly)
+    if poll is not None:
+        prefetch_related_objects([poll], "options")
     published = poll is not None and poll.status == Poll.Status.PUBLISHED
     result = selectors.poll_result(poll) if published else None
     payload = projector_payload(poll, result)
