@@ -112,6 +112,7 @@ class Coalescer:
         self.running: set[int] = set()
         self.dirty: set[int] = set()
         self.last_start: dict[int, float] = {}
+        self.last_sent: dict[int, int] = {}  # poll id -> seq of the last tally sent
         self.idle_event = asyncio.Event()
         self.idle_event.set()
 
@@ -137,8 +138,10 @@ class Coalescer:
     async def flush(self, poll_id: int) -> None:
         try:
             found = await database_sync_to_async(snapshot)(poll_id)
-            if found is not None:
+            # A re-read that found no new ballot is not sent again.
+            if found is not None and found[1]["seq"] > self.last_sent.get(poll_id, -1):
                 await asyncio.wait_for(get_channel_layer().group_send(*found), SEND_TIMEOUT)
+                self.last_sent[poll_id] = found[1]["seq"]
         except Exception:  # the database or the channel layer is down: the ballots stand
             logger.warning("tally of poll %s not published", poll_id, exc_info=True)
         finally:

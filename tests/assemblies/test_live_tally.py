@@ -108,7 +108,8 @@ async def test_each_window_reads_and_sends_one_snapshot_whatever_the_number_of_w
         )
     )
     await tally_publisher.wait_idle()
-    assert len(starts) == len(reads) == len(sent) < len(delegates)
+    assert len(starts) == len(reads) < len(delegates)
+    assert sent == sorted(set(sent))  # a re-read without new ballots is not sent again
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
     assert all(gap >= tally_publisher.WINDOW * 0.98 for gap in gaps), gaps
     for comm in watchers:
