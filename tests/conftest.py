@@ -42,6 +42,12 @@ def requires(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(config, items):
+    """Browser tests last: Playwright's sync API leaves its event loop set on the main thread
+    for the rest of the session, and pytest-asyncio cannot run async tests after it."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
 @pytest.fixture(autouse=True)
 def default_language():
     """Every test starts in French, whatever the previous one activated."""

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.views import assemblies
+from frontend.views import assemblies, projector
 
 urlpatterns = [
     path("assemblees/", assemblies.assembly_list, name="assemblies"),
@@ -20,6 +20,7 @@ urlpatterns = [
         name="assembly-console-action",
     ),
     path("assemblees/<slug:slug>/proces-verbal/", assemblies.minutes, name="assembly-minutes"),
+    path("assemblees/<slug:slug>/projecteur/", projector.projector, name="assembly-projector"),
     path("votes/<int:pk>/", assemblies.poll_detail, name="poll"),
     path("votes/<int:pk>/resultats/", assemblies.poll_results, name="poll-results"),
 ]

@@ -15,6 +15,9 @@ def test_a_delegate_votes_from_a_phone_sized_page(new_page, secretariat):
         assembly, teller=secretariat, method="judgment", options=["Informel", "Fédération"]
     )
     page = new_page(delegate, phone=True)
+    # The plain form path: with a WebSocket, assemblies-live.js would vote over the socket
+    # instead (tests/assemblies/test_live_browser.py covers that path).
+    page.add_init_script("delete window.WebSocket")
     page.goto("/assemblees/")
     page.get_by_role("link", name="États généraux").click()
     page.wait_for_url("**/assemblees/eg/")

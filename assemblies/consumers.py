@@ -1,0 +1,341 @@
+"""The live channel of an assembly, `ws/assemblies/<id>/` (protocol: docs/LIVE_PROTOCOL.md).
+
+Thin on purpose: authenticate (session cookie, or a first `auth` message with an API token),
+join the assembly's group, send the state, cast votes through `ballot_cast`, relay the group's
+events. Every bad message answers an `error` with a stable code and keeps the connection;
+only a missing authentication, an unknown assembly and a flood close it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from types import SimpleNamespace
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.models import Token
+
+from alliance import rules as base_rules
+from alliance.errors import AllianceError, NotFound
+from assemblies.models import Assembly, Poll
+from assemblies.rules import can_view_assembly
+from assemblies.selectors import assembly_state
+from assemblies.services import ballot_cast
+
+logger = logging.getLogger(__name__)
+
+# Close codes (4000-4999 are the application's own range).
+CLOSE_NOT_AUTHENTICATED = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_FLOOD = 4429
+
+MAX_MESSAGE_BYTES = 64 * 1024
+RATE_BURST = 20  # messages a client may send at once ...
+RATE_PERIOD = 10.0  # ... refilled over this many seconds
+FLOOD_DROPS = 20  # messages refused in a row before the connection is closed
+MAX_REQUEST_ID = 100
+
+MESSAGES = {
+    "invalid_json": _("Le message n'est pas du JSON valide."),
+    "invalid_message": _("Le message est mal formé."),
+    "unknown_type": _("Type de message inconnu."),
+    "message_too_large": _("Le message dépasse la taille autorisée (64 Kio)."),
+    "rate_limited": _("Trop de messages : patientez quelques secondes."),
+    "not_authenticated": _("Connectez-vous pour suivre cette assemblée."),
+    "already_authenticated": _("Cette connexion est déjà authentifiée."),
+    "forbidden": _("Vous ne pouvez pas suivre cette assemblée."),
+    "assembly_not_found": _("Cette assemblée n'existe pas."),
+    "poll_not_found": _("Ce vote n'existe pas dans cette assemblée."),
+    "server_error": _(
+        "Une erreur est survenue : réessayez (un vote déjà enregistré ne sera pas compté deux fois)."
+    ),
+}
+
+
+def auth_timeout() -> float:
+    """Seconds a connection without a session has to send its `auth` message."""
+    return float(getattr(settings, "LIVE_AUTH_TIMEOUT", 5.0))
+
+
+class TokenBucket:
+    """`RATE_BURST` messages at once, refilled evenly over `RATE_PERIOD` seconds."""
+
+    def __init__(self, capacity: int = RATE_BURST, period: float = RATE_PERIOD):
+        self.capacity = capacity
+        self.rate = capacity / period
+        self.tokens = float(capacity)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+class BadMessage(Exception):
+    def __init__(self, code: str, request_id=None):
+        self.code = code
+        self.request_id = request_id
+
+
+def _is_id(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+
+
+def parse_message(text: str) -> dict:
+    """The decoded message, its shape checked; raises `BadMessage` with the error code."""
+    if len(text) > MAX_MESSAGE_BYTES or len(text.encode("utf-8")) > MAX_MESSAGE_BYTES:
+        raise BadMessage("message_too_large")
+    try:
+        content = json.loads(text)
+    except ValueError:
+        raise BadMessage("invalid_json") from None
+    if not isinstance(content, dict) or not isinstance(content.get("type"), str):
+        raise BadMessage("invalid_message")
+    request_id = content.get("request_id")
+    if request_id is not None and not (
+        isinstance(request_id, str) and 0 < len(request_id) <= MAX_REQUEST_ID
+    ):
+        raise BadMessage("invalid_message")
+    kind = content["type"]
+    if kind not in {"auth", "vote", "sync", "ping"}:
+        raise BadMessage("unknown_type", request_id)
+    if kind == "auth" and not (
+        isinstance(content.get("token"), str) and 0 < len(content["token"]) <= 128
+    ):
+        raise BadMessage("invalid_message", request_id)
+    if kind == "vote" and not (
+        _is_id(content.get("poll")) and _is_id(content.get("organisation")) and "choice" in content
+    ):
+        raise BadMessage("invalid_message", request_id)
+    return content
+
+
+def _language(scope) -> str:
+    """The language of the page that opened the socket: language cookie, then Accept-Language."""
+    headers = dict(scope.get("headers") or [])
+    shim = SimpleNamespace(
+        COOKIES=scope.get("cookies") or {},
+        META={"HTTP_ACCEPT_LANGUAGE": headers.get(b"accept-language", b"").decode("latin-1")},
+    )
+    return translation.get_language_from_request(shim, check_path=False)
+
+
+# --- Database work (each call runs in a worker thread) ----------------------------------------
+
+
+@database_sync_to_async
+def user_for_token(key: str):
+    token = Token.objects.select_related("user").filter(key=key).first()
+    if token is None or not base_rules.is_authenticated(token.user):
+        return None
+    return token.user
+
+
+@database_sync_to_async
+def load_assembly(assembly_id: int, user):
+    """(assembly, None) or (None, error code)."""
+    assembly = Assembly.objects.filter(pk=assembly_id).first()
+    if assembly is None:
+        return None, "assembly_not_found"
+    if not can_view_assembly(user):
+        return None, "forbidden"
+    return assembly, None
+
+
+@database_sync_to_async
+def read_state(assembly) -> dict:
+    return assembly_state(assembly)
+
+
+@database_sync_to_async
+def cast_vote(*, assembly_id: int, user, content: dict) -> dict:
+    """Cast the ballot and shape the `vote.ack`; domain errors propagate as `AllianceError`
+    (an unknown CAE is one the user may not vote for: `not_entitled`)."""
+    if not Poll.objects.filter(pk=content["poll"], assembly_id=assembly_id).exists():
+        raise NotFound(MESSAGES["poll_not_found"], code="poll_not_found")
+    result = ballot_cast(
+        poll=content["poll"],
+        organisation=content["organisation"],
+        actor=user,
+        choice=content["choice"],
+        request_id=content.get("request_id"),
+    )
+    return {
+        "type": "vote.ack",
+        "poll": result.poll,
+        "organisation": result.organisation,
+        "receipt": result.receipt,
+        "seq": result.seq,
+        "request_id": content.get("request_id"),
+    }
+
+
+# --- The consumer -----------------------------------------------------------------------------
+
+
+class AssemblyConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        self.assembly_id = int(self.scope["url_route"]["kwargs"]["assembly_id"])
+        self.language = _language(self.scope)
+        self.user = None
+        self.assembly = None
+        self.group = None
+        self.accepted = False
+        self.closing = False
+        self.auth_timer = None
+        self.bucket = TokenBucket()
+        self.drops = 0
+        self.last_tally: dict[int, dict] = {}  # poll id -> last tally sent to this client
+        user = self.scope.get("user")
+        if base_rules.is_authenticated(user):
+            await self.start(user)
+            return
+        await self.accept()
+        self.accepted = True
+        self.auth_timer = asyncio.create_task(self.expire_unauthenticated())
+
+    async def start(self, user) -> None:
+        """Join the assembly's group (before accepting, when not yet accepted), send the state."""
+        assembly, error = await load_assembly(self.assembly_id, user)
+        if error:
+            # Accept first so that the client sees the reason and the close code.
+            if not self.accepted:
+                await self.accept()
+            close_code = CLOSE_NOT_FOUND if error == "assembly_not_found" else CLOSE_FORBIDDEN
+            await self.refuse(error, close_code)
+            return
+        self.user, self.assembly, self.group = user, assembly, assembly.group_name
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        if not self.accepted:
+            await self.accept()
+            self.accepted = True
+        await self.send_state()
+
+    async def expire_unauthenticated(self) -> None:
+        await asyncio.sleep(auth_timeout())
+        if self.user is None:
+            await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
+
+    async def refuse(self, code: str, close_code: int) -> None:
+        self.closing = True
+        await self.send_error(code)
+        await self.close(code=close_code)
+
+    async def disconnect(self, code):
+        if self.auth_timer is not None:
+            self.auth_timer.cancel()
+        if self.group is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+
+    # --- From the client ---------------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        if self.closing:
+            return  # frames still in flight after the close are not answered
+        if not self.bucket.take():
+            self.drops += 1
+            if self.drops >= FLOOD_DROPS:
+                await self.refuse("rate_limited", CLOSE_FLOOD)
+            elif self.drops == 1:
+                await self.send_error("rate_limited")
+            return
+        self.drops = 0
+        try:
+            if text_data is None:
+                raise BadMessage("invalid_message")
+            content = parse_message(text_data)
+        except BadMessage as bad:
+            await self.send_error(bad.code, bad.request_id)
+            return
+        await getattr(self, "on_" + content["type"])(content)
+
+    async def on_auth(self, content):
+        if self.user is not None:
+            await self.send_error("already_authenticated", content.get("request_id"))
+            return
+        user = await user_for_token(content["token"])
+        if user is None:
+            await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
+            return
+        self.auth_timer.cancel()
+        await self.start(user)
+
+    async def on_ping(self, content):
+        await self.send_json({"type": "pong", "request_id": content.get("request_id")})
+
+    async def on_sync(self, content):
+        if await self.require_auth():
+            await self.send_state()
+
+    async def on_vote(self, content):
+        if not await self.require_auth():
+            return
+        request_id = content.get("request_id")
+        try:
+            ack = await cast_vote(assembly_id=self.assembly_id, user=self.user, content=content)
+        except AllianceError as error:
+            await self.send_error(error.code, request_id, error.message)
+            return
+        except Exception:  # a bug or the database gone: the client must know nothing was kept
+            logger.exception("live vote failed")
+            await self.send_error("server_error", request_id)
+            return
+        await self.send_json(ack)
+
+    async def require_auth(self) -> bool:
+        if self.user is None:
+            await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
+            return False
+        return True
+
+    async def send_error(self, code: str, request_id=None, message=None) -> None:
+        with translation.override(self.language):
+            text = str(message if message is not None else MESSAGES.get(code, code))
+        await self.send_json(
+            {"type": "error", "code": code, "message": text, "request_id": request_id}
+        )
+
+    async def send_state(self) -> None:
+        state = await read_state(self.assembly)
+        for poll in state["polls"]:
+            newer = self.last_tally.get(poll["id"])
+            if newer is not None and newer["seq"] > poll["tally"]["seq"]:
+                poll["tally"] = newer  # never show a client an older snapshot than it has
+            else:
+                self.last_tally[poll["id"]] = poll["tally"]
+        await self.send_json(state)
+
+    # --- From the assembly's group (one handler per event type) -------------------------------
+
+    async def tally(self, event):
+        """Several processes may publish tallies of one poll: drop any not newer than the last."""
+        previous = self.last_tally.get(event["poll"])
+        if previous is not None and event["seq"] <= previous["seq"]:
+            return
+        self.last_tally[event["poll"]] = event
+        await self.send_json(event)
+
+    async def poll_opened(self, event):
+        await self.send_json(event)
+
+    async def poll_closed(self, event):
+        await self.send_json(event)
+
+    async def poll_result(self, event):
+        await self.send_json(event)
+
+    async def attendance(self, event):
+        await self.send_json(event)

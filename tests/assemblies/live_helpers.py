@@ -1,0 +1,63 @@
+"""Helpers for the live-channel tests: open sockets on the real ASGI application (origin check,
+session middleware, routing) and read their messages."""
+
+import asyncio
+import json
+
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from alliance.asgi import application
+
+ORIGIN = b"http://testserver"
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def communicator(assembly_id, *, cookie=None, origin=ORIGIN, language=None):
+    headers = []
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if cookie is not None:
+        headers.append((b"cookie", cookie.encode()))
+    if language is not None:
+        headers.append((b"accept-language", language.encode()))
+    return WebsocketCommunicator(application, f"/ws/assemblies/{assembly_id}/", headers=headers)
+
+
+async def receive_until(comm, kind: str, timeout: float = 3.0) -> dict:
+    """The next message of type `kind`, skipping others."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        left = deadline - asyncio.get_running_loop().time()
+        message = await comm.receive_json_from(timeout=max(left, 0.01))
+        if message["type"] == kind:
+            return message
+
+
+async def drain(comm, quiet: float = 0.5) -> list[dict]:
+    """Every message until none came for `quiet` seconds (a timeout on `receive_output` would
+    cancel the application, `receive_nothing` does not)."""
+    messages = []
+    while not await comm.receive_nothing(timeout=quiet):
+        messages.append(await comm.receive_json_from())
+    return messages
+
+
+async def receive_close(comm, timeout: float = 3.0) -> int:
+    """Skip messages until the server closes; return the close code."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        left = deadline - asyncio.get_running_loop().time()
+        output = await comm.receive_output(timeout=max(left, 0.01))
+        if output["type"] == "websocket.close":
+            return output.get("code", 1000)
+
+
+def dumps(message: dict) -> str:
+    return json.dumps(message)
