@@ -1,34 +1,25 @@
-"""The product's ASGI stack (same middleware as alliance/asgi.py) plus the bare Channels
-baseline consumer."""
+"""The product's ASGI application (the very same HTTP and WebSocket stacks as
+alliance/asgi.py) plus the bare Channels baseline consumer on `ws/bench/bare/`."""
 
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-django_asgi_app = get_asgi_application()
 
-from channels.auth import AuthMiddlewareStack  # noqa: E402
-from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.urls import path  # noqa: E402
+from channels.routing import ProtocolTypeRouter
 
-from alliance.routing import websocket_urlpatterns  # noqa: E402
-from bench.baselines.bare_channels import BareBroadcastConsumer  # noqa: E402
+from alliance.asgi import application as product
+from bench.baselines.bare_channels import BareBroadcastConsumer
+
+product_websocket = product.application_mapping["websocket"]
+bare_websocket = BareBroadcastConsumer.as_asgi()
+
+
+async def websocket(scope, receive, send):
+    if scope["path"].startswith("/ws/bench/bare/"):
+        return await bare_websocket(scope, receive, send)
+    return await product_websocket(scope, receive, send)
+
 
 application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": URLRouter(
-            [
-                path("ws/bench/bare/", BareBroadcastConsumer.as_asgi()),
-                path(
-                    "",
-                    AllowedHostsOriginValidator(
-                        AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-                    ),
-                ),
-            ]
-        ),
-    }
+    {"http": product.application_mapping["http"], "websocket": websocket}
 )

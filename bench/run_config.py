@@ -20,6 +20,7 @@ from bench import configs, processes, report
 def prepare_environment(config: configs.Config) -> None:
     os.environ.update(config.env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    report.RESULTS.mkdir(parents=True, exist_ok=True)
     if not config.is_postgres:
         for suffix in ("", "-wal", "-shm"):
             path = f"{configs.SQLITE_PATH}{suffix}"
