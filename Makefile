@@ -57,8 +57,10 @@ checks: install
 	$(PY) manage.py makemigrations --check --dry-run --settings=alliance.test_settings
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
+# Both configurations, every scenario; e.g. `make bench BENCH_ARGS="embedded -- --hold 60"`.
+BENCH_ARGS ?=
 bench: install
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .test-db.sqlite3* .daphne-*.log .pytest_cache staticfiles
