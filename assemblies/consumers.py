@@ -9,6 +9,7 @@ only a missing authentication, an unknown assembly and a flood close it.
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import logging
 import time
@@ -159,6 +160,25 @@ def read_state(assembly) -> dict:
     return assembly_state(assembly)
 
 
+_state_reads: dict[tuple[int, int], asyncio.Future] = {}
+
+
+async def shared_state(assembly) -> dict:
+    """The assembly's state; connections asking while a read is in flight share that read.
+    When a room of delegates connects or reconnects at once, the database then answers a
+    handful of reads instead of one per delegate (the reads queue on the one thread Channels
+    gives the ORM). Nothing is reused once read: a connection joins the group before asking,
+    so whatever commits after the shared read started reaches it as an event."""
+    key = (id(asyncio.get_running_loop()), assembly.pk)
+    future = _state_reads.get(key)
+    if future is None:
+        future = asyncio.ensure_future(read_state(assembly))
+        _state_reads[key] = future
+        future.add_done_callback(lambda _done: _state_reads.pop(key, None))
+    state = await asyncio.shield(future)
+    return copy.deepcopy(state)  # each connection adjusts the tallies of its own copy
+
+
 @database_sync_to_async
 def cast_vote(*, assembly_id: int, user, content: dict) -> dict:
     """Cast the ballot and shape the `vote.ack`; domain errors propagate as `AllianceError`
@@ -195,6 +215,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         self.accepted = False
         self.closing = False
         self.auth_timer = None
+        self.authenticating = False
         self.bucket = TokenBucket()
         self.drops = 0
         self.last_tally: dict[int, dict] = {}  # poll id -> last tally sent to this client
@@ -263,14 +284,17 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         await getattr(self, "on_" + content["type"])(content)
 
     async def on_auth(self, content):
-        if self.user is not None:
+        if self.user is not None or self.authenticating:
             await self.send_error("already_authenticated", content.get("request_id"))
             return
+        # The deadline is for *sending* the token: once it is here, a slow lookup (thousands of
+        # delegates connecting at once) must not turn into a refusal.
+        self.authenticating = True
+        self.auth_timer.cancel()
         user = await user_for_token(content["token"])
         if user is None:
             await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
             return
-        self.auth_timer.cancel()
         await self.start(user)
 
     async def on_ping(self, content):
@@ -309,7 +333,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         )
 
     async def send_state(self) -> None:
-        state = await read_state(self.assembly)
+        state = await shared_state(self.assembly)
         for poll in state["polls"]:
             newer = self.last_tally.get(poll["id"])
             if newer is not None and newer["seq"] > poll["tally"]["seq"]:
