@@ -1,0 +1,8 @@
+# Security: login throttling (alliance/throttling.py).
+EN = {
+    "Trop de tentatives de connexion échouées.": "Too many failed sign-in attempts.",
+    "Trop de tentatives de connexion échouées. Réessayez dans %(minutes)s minute.": (
+        "Too many failed sign-in attempts. Try again in %(minutes)s minute.",
+        "Too many failed sign-in attempts. Try again in %(minutes)s minutes.",
+    ),
+}
