@@ -12,6 +12,7 @@ from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
 from alliance import rules, selectors, throttling
+from alliance.api.fields import OptionalURLField
 from alliance.errors import AllianceError
 from alliance.models import Network, Region
 from alliance.selectors import DirectoryFilters
@@ -111,7 +112,7 @@ class OrganisationListView(ListAPIView):
         city = serializers.CharField()
         region = serializers.CharField()
         region_label = serializers.CharField(source="get_region_display")
-        website = serializers.URLField()
+        website = OptionalURLField()
         entrepreneurs_count = serializers.IntegerField()
         networks = NetworkRefSerializer(many=True)
 
@@ -161,7 +162,7 @@ class NetworkListView(ListAPIView):
     permission_classes = [permissions.AllowAny]
 
     class OutputSerializer(NetworkRefSerializer):
-        website = serializers.URLField()
+        website = OptionalURLField()
         organisation_count = serializers.IntegerField()
 
     serializer_class = OutputSerializer

@@ -19,3 +19,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
+
+handler404 = "alliance.api.errors.handler404"
+handler500 = "alliance.api.errors.handler500"

@@ -1,12 +1,55 @@
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
+from rest_framework import permissions, serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    """La forme unique des erreurs de l'API (alliance/api/errors.py)."""
+
+    code = serializers.CharField(help_text="Code stable, en anglais (snake_case).")
+    message = serializers.CharField(help_text="Message traduit.")
+    details = serializers.DictField(help_text="Précisions, par exemple les erreurs par champ.")
 
 
 class AutoSchema(BaseAutoSchema):
     """Names nested serializers after their view: `MeView.OutputSerializer` becomes the
-    component `MeViewOutput`, so every view may keep its own Input/OutputSerializer."""
+    component `MeViewOutput`, so every view may keep its own Input/OutputSerializer.
+
+    Also documents, on every operation, the error answers it can give (all in the `Error`
+    shape): 400 when it takes parameters or a body, 401/403 unless anyone may call it,
+    404 when its path has parameters or it is paginated, 429 when it is throttled. A view's own
+    `extend_schema(responses=...)` wins for a status it declares."""
 
     def get_serializer_name(self, serializer, direction):
         qualname = serializer.__class__.__qualname__
         if "." in qualname and "<locals>" not in qualname:
             return qualname.replace("View.", "").replace(".", "")
         return super().get_serializer_name(serializer, direction)
+
+    def _error_statuses(self) -> list[str]:
+        statuses = []
+        has_input = bool(self._get_parameters()) or self.method in {"POST", "PUT", "PATCH"}
+        if has_input:
+            statuses.append("400")
+        open_to_all = all(
+            isinstance(permission, permissions.AllowAny)
+            for permission in self.view.get_permissions()
+        )
+        if not open_to_all:
+            if self.view.get_authenticators():
+                statuses.append("401")
+            statuses.append("403")
+        paginated = self._is_list_view() and self._get_paginator() is not None
+        if "{" in self.path or paginated:  # DRF answers 404 for a page past the end
+            statuses.append("404")
+        if self.view.get_throttles():
+            statuses.append("429")
+        return statuses
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for status in self._error_statuses():
+            if status not in responses:
+                responses[status] = self._get_response_for_code(ErrorSerializer, status)
+        return responses

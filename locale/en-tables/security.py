@@ -1,5 +1,6 @@
-# Security: login throttling (alliance/throttling.py).
+# Security: login throttling (alliance/throttling.py), API errors (alliance/api/).
 EN = {
+    "Erreur interne du serveur. Elle a été enregistrée.": "Internal server error. It has been logged.",
     "Trop de tentatives de connexion échouées.": "Too many failed sign-in attempts.",
     "Trop de tentatives de connexion échouées. Réessayez dans %(minutes)s minute.": (
         "Too many failed sign-in attempts. Try again in %(minutes)s minute.",
