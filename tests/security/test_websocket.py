@@ -18,6 +18,7 @@ from alliance.asgi import application
 from alliance.routing import websocket_urlpatterns
 from tests.security import ws_bad_input
 from tests.security.site import CONVERTER_SAMPLES
+from tests.security.ws_bad_input import run_in_own_loop as run
 
 FOREIGN_ORIGINS = [b"http://evil.example", b"https://testserver.evil.example", b"null"]
 
@@ -48,35 +49,30 @@ ROUTES = websocket_paths() or ["/ws/no-route-yet/"]
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("origin", FOREIGN_ORIGINS)
 @pytest.mark.parametrize("path", ROUTES)
-async def test_a_foreign_origin_is_refused_on_every_route(path, origin):
-    communicator = WebsocketCommunicator(
-        application, path, headers=[(b"origin", origin), (b"host", b"testserver")]
-    )
+def test_a_foreign_origin_is_refused_on_every_route(path, origin):
+    assert not run(connects, path, [(b"origin", origin), (b"host", b"testserver")])
+
+
+async def connects(path, headers) -> bool:
+    communicator = WebsocketCommunicator(application, path, headers=headers)
     connected, _code = await communicator.connect(timeout=3)
-    assert not connected
     await communicator.disconnect()
+    return connected
 
 
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("path", ROUTES)
-async def test_a_connection_without_origin_is_refused(path):
-    communicator = WebsocketCommunicator(application, path, headers=[(b"host", b"testserver")])
-    connected, _code = await communicator.connect(timeout=3)
-    assert not connected
-    await communicator.disconnect()
+def test_a_connection_without_origin_is_refused(path):
+    assert not run(connects, path, [(b"host", b"testserver")])
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_the_site_origin_passes_the_check():
+def test_the_site_origin_passes_the_check():
     """The refusals above are the origin check's: the site's own origin reaches the router
     (which, for an unknown path, raises "No route found")."""
-    communicator = WebsocketCommunicator(
-        application,
-        "/ws/no-such-route/",
-        headers=[(b"origin", b"http://testserver"), (b"host", b"testserver")],
-    )
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")]
     with pytest.raises(ValueError, match="No route found"):
-        await communicator.connect(timeout=3)
+        run(connects, "/ws/no-such-route/", headers)
 
 
 def test_the_routes_found_are_reported(capsys):
@@ -142,17 +138,25 @@ CHECKS = [
 ]
 
 
-async def test_a_consumer_that_follows_the_contract_passes_every_check():
-    await ws_bad_input.check_all(lambda: connected(ContractConsumer))
-    other = await connected(ContractConsumer)
-    await ws_bad_input.assert_other_client_unaffected(other, {"type": "ping"}, "pong")
-    await other.disconnect()
+def test_a_consumer_that_follows_the_contract_passes_every_check():
+    async def scenario():
+        await ws_bad_input.check_all(lambda: connected(ContractConsumer))
+        other = await connected(ContractConsumer)
+        await ws_bad_input.assert_other_client_unaffected(other, {"type": "ping"}, "pong")
+        await other.disconnect()
+
+    run(scenario)
 
 
 @pytest.mark.parametrize("check", CHECKS, ids=lambda check: check.__name__)
-async def test_a_careless_consumer_fails_every_check(check):
-    communicator = await connected(NaiveConsumer)
+def test_a_careless_consumer_fails_every_check(check):
+    async def scenario():
+        communicator = await connected(NaiveConsumer)
+        try:
+            await check(communicator)
+        finally:
+            with contextlib.suppress(Exception):  # the careless consumer may have crashed
+                await communicator.disconnect()
+
     with pytest.raises(AssertionError):
-        await check(communicator)
-    with contextlib.suppress(Exception):  # the careless consumer may have crashed
-        await communicator.disconnect()
+        run(scenario)

@@ -1,15 +1,15 @@
 """Bad input at a WebSocket door: reusable checks for any consumer.
 
 Each check takes a connected `channels.testing.WebsocketCommunicator` (already past `connect()`
-as whoever should be connected; `check_all` takes a factory of them), sends one kind of bad input and asserts the consumer answers
-the way the conventions say (docs/CONVENTIONS.md, "Errors"): a message
+as whoever should be connected; `check_all` takes a factory of them), sends one kind of bad
+input and asserts the consumer answers the way the conventions say (docs/CONVENTIONS.md, "Errors"): a message
 `{"type": "error", "code": <stable code>, "message": <text>, ...}` and the connection kept, or,
 where allowed below, a close with a documented code. Nothing else may happen: no crash (which
 Channels turns into close 1011), no silence.
 
     from tests.security import ws_bad_input
 
-    async def test_the_assembly_channel_refuses_bad_input(delegate, poll):
+    def test_the_assembly_channel_refuses_bad_input(delegate, poll):
         async def connect():
             communicator = WebsocketCommunicator(
                 URLRouter(websocket_urlpatterns), f"/ws/assemblies/{poll.assembly_id}/"
@@ -19,7 +19,7 @@ Channels turns into close 1011), no silence.
             assert connected
             return communicator
 
-        await ws_bad_input.check_all(connect)
+        ws_bad_input.run_in_own_loop(ws_bad_input.check_all, connect)
 
 Codes expected by default (a consumer may use others by passing `codes=`/`close_codes=`):
 
@@ -34,11 +34,22 @@ Codes expected by default (a consumer may use others by passing `codes=`/`close_
 
 from __future__ import annotations
 
+import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 MAX_FRAME_BYTES = 64 * 1024
 FLOOD_MESSAGES = 200
 TIMEOUT = 1.0
+
+
+def run_in_own_loop(coroutine_function, *args):
+    """Run `coroutine_function(*args)` on its own event loop in its own thread. Use it from a
+    plain (sync) test: once a browser test has started Playwright's synchronous API, the main
+    thread has a running loop, and pytest-asyncio tests (or asyncio.run) fail there with
+    "Runner.run() cannot be called from a running event loop"."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine_function(*args)).result()
 
 
 class Answer:
