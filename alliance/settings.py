@@ -211,6 +211,30 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Many models have fields named `kind` or `status`: each choice set gets its own name.
+    "ENUM_NAME_OVERRIDES": {
+        f"{path.rsplit('.', 1)[1]}Enum": path
+        for path in [
+            "proposals.models.scenarios.ProposalStatus",
+            "proposals.models.scenarios.AmendmentStatus",
+            "proposals.models.scenarios.NoteKind",
+            "proposals.models.scenarios.Position",
+            "proposals.models.consultation.Respondents",
+            "proposals.models.consultation.ResultsVisibility",
+            "proposals.models.consultation.Weighting",
+            "proposals.models.consultation.ConsultationStatus",
+            "proposals.models.consultation.AnswerChannel",
+            "deliberation.models.notifications.NotificationFrequency",
+            "deliberation.models.synthesis.PinKind",
+            "deliberation.models.threads.Stance",
+            "deliberation.models.threads.CommentStatus",
+            "deliberation.models.threads.ReactionKind",
+            "documents.models.DocumentKind",
+            "documents.models.DocumentStatus",
+            "documents.models.VersionKind",
+            "documents.models.AnswerStatus",
+        ]
+    },
 }
 
 # --- Security (production values when DEBUG is off) ----------------------------------------

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("frontend.routes.proposals")),
     path("", include("frontend.routes.consultation")),
     path("", include("frontend.routes.debates")),
+    path("", include("frontend.routes.synthesis")),
     path("", include("frontend.routes.documents")),
     path("", include("frontend.routes.assemblies")),
 ]

@@ -42,6 +42,16 @@ def requires(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in French, whatever the previous one activated."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
+
+
 # --- People ---------------------------------------------------------------------------------
 
 

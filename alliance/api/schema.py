@@ -10,9 +10,13 @@ class ErrorSerializer(serializers.Serializer):
     details = serializers.DictField(help_text="Précisions, par exemple les erreurs par champ.")
 
 
+PROJECT_APPS = {"alliance", "proposals", "deliberation", "documents", "assemblies"}
+
+
 class AutoSchema(BaseAutoSchema):
-    """Names nested serializers after their view: `MeView.OutputSerializer` becomes the
-    component `MeViewOutput`, so every view may keep its own Input/OutputSerializer.
+    """Component names that cannot collide across apps: the app's name, then the serializer's
+    qualified name, so `documents.api.DiffView.OutputSerializer` becomes `DocumentsDiffOutput`
+    and every view may keep its own nested Input/OutputSerializer.
 
     Also documents, on every operation, the error answers it can give (all in the `Error`
     shape): 400 when it takes parameters or a body, 401/403 unless anyone may call it,
@@ -20,10 +24,14 @@ class AutoSchema(BaseAutoSchema):
     `extend_schema(responses=...)` wins for a status it declares."""
 
     def get_serializer_name(self, serializer, direction):
-        qualname = serializer.__class__.__qualname__
-        if "." in qualname and "<locals>" not in qualname:
-            return qualname.replace("View.", "").replace(".", "")
-        return super().get_serializer_name(serializer, direction)
+        cls = serializer.__class__
+        if cls is ErrorSerializer:
+            return "Error"
+        app = cls.__module__.split(".", 1)[0]
+        if app not in PROJECT_APPS or "<locals>" in cls.__qualname__:
+            return super().get_serializer_name(serializer, direction)
+        name = cls.__qualname__.replace("View.", ".").replace(".", "")
+        return f"{app.capitalize()}{name}"
 
     def _error_statuses(self) -> list[str]:
         statuses = []

@@ -5,21 +5,7 @@ from django.utils.translation import gettext as _
 
 from alliance.errors import InvalidInput
 from alliance.importing import COLUMNS, import_organisations, parse_organisations
-
-
-class ProgressBar:
-    """A one-line progress bar on stderr, redrawn in place: `[#####.....] 12/75`."""
-
-    def __init__(self, stream, width: int = 30):
-        self.stream = stream
-        self.width = width
-
-    def __call__(self, done: int, total: int):
-        filled = self.width * done // total
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}")
-        if done == total:
-            self.stream.write("\n")
-        self.stream.flush()
+from alliance.progress import ProgressBar
 
 
 class Command(BaseCommand):
