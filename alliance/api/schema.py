@@ -20,8 +20,9 @@ class AutoSchema(BaseAutoSchema):
 
     Also documents, on every operation, the error answers it can give (all in the `Error`
     shape): 400 when it takes parameters or a body, 401/403 unless anyone may call it,
-    404 when its path has parameters or it is paginated, 429 when it is throttled. A view's own
-    `extend_schema(responses=...)` wins for a status it declares."""
+    404 when its path has parameters or it is paginated, 403/404/409 for a write on behalf of
+    someone (services refuse, name missing objects, conflict), 429 when it is throttled. A
+    view's own `extend_schema(responses=...)` wins for a status it declares."""
 
     def get_serializer_name(self, serializer, direction):
         cls = serializer.__class__
@@ -38,17 +39,23 @@ class AutoSchema(BaseAutoSchema):
         has_input = bool(self._get_parameters()) or self.method in {"POST", "PUT", "PATCH"}
         if has_input:
             statuses.append("400")
+        authenticated = bool(self.view.get_authenticators())
+        # A write on behalf of someone goes through a service, which may refuse it (403), name
+        # an object that does not exist (404) or conflict with the current state (409).
+        service_write = authenticated and self.method in {"POST", "PUT", "PATCH", "DELETE"}
         open_to_all = all(
             isinstance(permission, permissions.AllowAny)
             for permission in self.view.get_permissions()
         )
-        if not open_to_all:
-            if self.view.get_authenticators():
-                statuses.append("401")
+        if not open_to_all and authenticated:
+            statuses.append("401")
+        if not open_to_all or service_write:
             statuses.append("403")
         paginated = self._is_list_view() and self._get_paginator() is not None
-        if "{" in self.path or paginated:  # DRF answers 404 for a page past the end
+        if "{" in self.path or paginated or service_write:  # also a page past the end
             statuses.append("404")
+        if service_write:
+            statuses.append("409")
         if self.view.get_throttles():
             statuses.append("429")
         return statuses

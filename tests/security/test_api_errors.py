@@ -48,3 +48,25 @@ def test_every_operation_documents_its_error_answers(client):
     for (_method, _path), statuses in responses.items():
         for status in statuses - {"200", "201", "204"}:
             assert status.startswith("4")
+
+
+@pytest.mark.parametrize("year", [1752, 2101])
+def test_a_consultation_with_implausible_dates_is_refused(steering, year):
+    """Found by schemathesis: a 1752 date came back with Paris' 1752 offset (+00:09:21),
+    which is not a valid date-time."""
+    import datetime
+
+    from alliance.errors import InvalidInput
+    from proposals.consultation.services import consultation_create
+
+    opens_at = datetime.datetime(year, 1, 1, tzinfo=datetime.UTC)
+    with pytest.raises(InvalidInput) as refused:
+        consultation_create(
+            actor=steering,
+            title="Consultation",
+            slug="consultation",
+            opens_at=opens_at,
+            closes_at=opens_at + datetime.timedelta(days=10),
+            axes=["Un", "Deux"],
+        )
+    assert refused.value.code == "invalid_dates"
