@@ -8,6 +8,7 @@ import csv
 import html
 import io
 import math
+from functools import partial
 from urllib.parse import quote
 
 import pytest
@@ -15,7 +16,7 @@ from django.test import Client
 
 from alliance.importing import import_organisations, parse_organisations
 from frontend.views.directory import PAGE_SIZE
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, SteeringCommitteeFactory, UserFactory
 from tests.security.xss import FIND_INJECTIONS, PAYLOADS, Visit, XSSTarget, check_target
 
 
@@ -73,6 +74,28 @@ def directory_search_query(payloads):
     return [Visit(f"/annuaire/?q={quote(payload)}") for payload in payloads]
 
 
+def proposals_by_the_steering_committee(payloads, *, field):
+    from proposals.scenarios.services import proposal_create
+
+    author = SteeringCommitteeFactory()
+    for i, payload in enumerate(payloads):
+        values = {"title": f"Proposition {i:03}", "body": f"Texte {i}"} | {field: payload}
+        proposal_create(actor=author, by_steering_committee=True, slug=f"xss-{i}", **values)
+    pages = [Visit(f"/propositions/xss-{i}/", viewer=author) for i in range(len(payloads))]
+    return [Visit("/propositions/", viewer=author), *pages]
+
+
+def documents_of_the_steering_committee(payloads, *, field):
+    from documents.services import document_create
+
+    author = SteeringCommitteeFactory()
+    for i, payload in enumerate(payloads):
+        values = {"title": f"Document {i:03}", "body": f"Texte {i}"} | {field: payload}
+        document_create(actor=author, slug=f"xss-{i}", **values)
+    pages = [Visit(f"/documents/xss-{i}/", viewer=author) for i in range(len(payloads))]
+    return [Visit("/documents/", viewer=author), *pages]
+
+
 XSS_TARGETS = [
     XSSTarget("directory: organisation name (model)", organisation_names),
     XSSTarget("directory: organisation city (model)", organisation_cities),
@@ -81,6 +104,18 @@ XSS_TARGETS = [
     XSSTarget("accounts: own name in the header and profile", people_in_their_header_and_profile),
     XSSTarget("login: the next parameter", login_next_parameter, shown_as_text=False),
     XSSTarget("directory: the search query", directory_search_query, shown_as_text=False),
+    XSSTarget("proposals: title", partial(proposals_by_the_steering_committee, field="title")),
+    XSSTarget(
+        "proposals: body (Markdown)",
+        partial(proposals_by_the_steering_committee, field="body"),
+        shown_as_text=False,
+    ),
+    XSSTarget("documents: title", partial(documents_of_the_steering_committee, field="title")),
+    XSSTarget(
+        "documents: body (Markdown)",
+        partial(documents_of_the_steering_committee, field="body"),
+        shown_as_text=False,
+    ),
 ]
 
 
