@@ -96,6 +96,26 @@ def documents_of_the_steering_committee(payloads, *, field):
     return [Visit("/documents/", viewer=author), *pages]
 
 
+def workshop_notes(payloads):
+    from proposals.models.scenarios import ProposalStatus
+    from proposals.scenarios.services import (
+        proposal_create,
+        proposal_set_status,
+        workshop_note_create,
+    )
+
+    steering = SteeringCommitteeFactory()
+    proposal = proposal_create(
+        actor=steering, title="Atelier", body="Texte", by_steering_committee=True, slug="xss"
+    )
+    proposal_set_status(actor=steering, proposal=proposal, status=ProposalStatus.OPEN)
+    member = UserFactory()
+    for i, payload in enumerate(payloads):
+        kinds = ["brake", "fear", "lever", "strength"]
+        workshop_note_create(actor=member, proposal=proposal, kind=kinds[i % 4], text=payload)
+    return [Visit("/propositions/xss/atelier/", viewer=member)]
+
+
 XSS_TARGETS = [
     XSSTarget("directory: organisation name (model)", organisation_names),
     XSSTarget("directory: organisation city (model)", organisation_cities),
@@ -110,6 +130,7 @@ XSS_TARGETS = [
         partial(proposals_by_the_steering_committee, field="body"),
         shown_as_text=False,
     ),
+    XSSTarget("proposals: workshop notes", workshop_notes),
     XSSTarget("documents: title", partial(documents_of_the_steering_committee, field="title")),
     XSSTarget(
         "documents: body (Markdown)",
