@@ -8,12 +8,16 @@ class ProgressBar:
         self.stream = stream
         self.width = width
         self.label = label
+        self.finished = False
 
     def __call__(self, done: int, total: int):
+        if self.finished:
+            return
         total = max(total, 1)
         filled = self.width * min(done, total) // total
         prefix = f"{self.label} " if self.label else ""
         self.stream.write(f"\r{prefix}[{'#' * filled}{'.' * (self.width - filled)}] {done}/{total}")
         if done >= total:
+            self.finished = True
             self.stream.write("\n")
         self.stream.flush()

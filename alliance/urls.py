@@ -20,5 +20,6 @@ urlpatterns = [
     path("", include("frontend.urls")),
 ]
 
+handler400 = "alliance.api.errors.handler400"
 handler404 = "alliance.api.errors.handler404"
 handler500 = "alliance.api.errors.handler500"

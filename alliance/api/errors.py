@@ -63,8 +63,18 @@ def exception_handler(exc, context):
     return response
 
 
-# Django's own 404 and 500 (an API path that matches no route, an unexpected exception) keep
+# Django's own 400, 404 and 500 (an API path that matches no route, an unexpected exception) keep
 # the error shape under /api/; pages keep Django's default pages.
+
+
+def handler400(request, exception):
+    """Django refuses the request before any view (e.g. too many form fields)."""
+    if request.path.startswith("/api/"):
+        message = _("Les données envoyées ne sont pas valides.")
+        return JsonResponse(
+            {"code": "malformed_request", "message": message, "details": {}}, status=400
+        )
+    return defaults.bad_request(request, exception)
 
 
 def handler404(request, exception):

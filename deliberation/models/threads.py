@@ -9,7 +9,8 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
@@ -58,6 +59,31 @@ class CommentStatus(models.TextChoices):
     DELETED = "deleted", _("supprimé")
 
 
+class CommentQuerySet(models.QuerySet):
+    def with_reaction_counts(self):
+        """Annotate `agree_count`, `disagree_count`, `pass_count`: correlated subqueries, so a
+        page of 50 comments costs one query whatever the size of the thread."""
+        annotations = {}
+        for kind in ReactionKind.values:
+            counted = (
+                Reaction.objects.filter(comment=OuterRef("pk"), kind=kind)
+                .order_by()
+                .values("comment")
+                .annotate(n=Count("pk"))
+                .values("n")
+            )
+            annotations[f"{kind}_count"] = Coalesce(Subquery(counted), 0)
+        return self.annotate(**annotations)
+
+    def for_display(self):
+        """Everything a comment shows: author, CAE and its networks, parent's author, counts."""
+        return (
+            self.select_related("author", "organisation", "parent__author")
+            .prefetch_related("organisation__networks")
+            .with_reaction_counts()
+        )
+
+
 class Comment(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey(
@@ -87,6 +113,11 @@ class Comment(models.Model):
     moderation_reason = models.TextField(_("motif de modération"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(
+        auto_now=True, help_text=_("Dernier changement visible (texte, état) : sert au rattrapage.")
+    )
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -113,6 +144,11 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.status == CommentStatus.VISIBLE
+
+    @property
+    def reaction_counts(self) -> dict:
+        """Counts annotated by `with_reaction_counts()`."""
+        return {kind: getattr(self, f"{kind}_count", 0) for kind in ReactionKind.values}
 
 
 class CommentRevision(models.Model):

@@ -18,6 +18,7 @@ def test_a_comment_is_written_for_the_authors_cae_and_sanitised(member):
     )
     assert comment.organisation == member.organisation
     assert "<script>" not in comment.body_html
+    assert "&lt;script&gt;" in comment.body_html
     assert "<strong>CAE</strong>" in comment.body_html
     assert services.thread_for(target) == comment.thread
 

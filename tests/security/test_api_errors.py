@@ -70,3 +70,20 @@ def test_a_consultation_with_implausible_dates_is_refused(steering, year):
             axes=["Un", "Deux"],
         )
     assert refused.value.code == "invalid_dates"
+
+
+def test_too_many_fields_answer_the_error_shape(client):
+    """Found by schemathesis: Django refuses before DRF, with its HTML page."""
+    fields = "&".join(f"f{n}=x" for n in range(1100))
+    response = client.post(
+        "/api/auth/token/", fields, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "malformed_request"
+
+
+def test_an_id_too_large_for_the_database_is_not_found(client):
+    """Found by schemathesis on SQLite: OverflowError, a 500."""
+    response = client.get(f"/api/organisations/{10**30}/")
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"

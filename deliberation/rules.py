@@ -1,0 +1,30 @@
+"""Who may do what in a debate; pages, API and consumers all ask these."""
+
+from alliance import rules as alliance_rules
+
+
+def can_read_thread(user, thread) -> bool:
+    """Debates show people's names: for signed-in people only."""
+    return alliance_rules.can_view_people(user)
+
+
+def can_take_part(user) -> bool:
+    """Comment and react: people of a member CAE, and facilitators."""
+    return alliance_rules.is_member(user) or alliance_rules.is_facilitator(user)
+
+
+def can_edit_comment(user, comment) -> bool:
+    return (
+        alliance_rules.is_authenticated(user)
+        and comment.author_id == user.pk
+        and comment.is_visible
+    )
+
+
+def can_moderate(user) -> bool:
+    """The secretariat moderates debates."""
+    return alliance_rules.is_secretariat(user)
+
+
+def can_react_to(user, comment) -> bool:
+    return can_take_part(user) and comment.is_visible and comment.author_id != user.pk
