@@ -56,3 +56,26 @@ def test_the_membership_data_survives_a_dump_and_restore(transactional_db):
 def test_a_failing_command_fails_the_check(transactional_db):
     result = run_check("shell", "-c", "raise SystemExit(3)")
     assert result.returncode == 3
+
+
+VERIFY_EVERY_POLL = (
+    "from django.core.management import call_command; from assemblies.models import Poll; "
+    "ids = list(Poll.objects.order_by('pk').values_list('pk', flat=True)); "
+    "[call_command('verify_poll', pk) for pk in ids]; print('VERIFIED', len(ids))"
+)
+
+
+def test_after_a_restore_verify_poll_passes_for_every_poll(transactional_db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from assemblies.models import Poll
+
+    call_command("load_demo", stdout=StringIO())
+    polls = Poll.objects.count()
+    assert polls > 0
+    result = run_check("shell", "-c", VERIFY_EVERY_POLL)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert f"VERIFIED {polls}" in result.stdout
+    assert result.stdout.count("intègre") == polls
