@@ -11,7 +11,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
-from alliance import rules, selectors
+from alliance import rules, selectors, throttling
+from alliance.api.fields import OptionalURLField
 from alliance.errors import AllianceError
 from alliance.models import Network, Region
 from alliance.selectors import DirectoryFilters
@@ -46,9 +47,13 @@ class TokenObtainView(APIView):
     def post(self, request):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        username, ip = data.validated_data["username"], throttling.client_ip(request)
+        throttling.login_check(username=username, ip=ip)
         user = authenticate(request, **data.validated_data)
         if user is None or not user.is_active:
+            throttling.login_failed(username=username, ip=ip)
             raise InvalidCredentials()
+        throttling.login_succeeded(username=username)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
 
@@ -107,7 +112,7 @@ class OrganisationListView(ListAPIView):
         city = serializers.CharField()
         region = serializers.CharField()
         region_label = serializers.CharField(source="get_region_display")
-        website = serializers.URLField()
+        website = OptionalURLField()
         entrepreneurs_count = serializers.IntegerField()
         networks = NetworkRefSerializer(many=True)
 
@@ -157,7 +162,7 @@ class NetworkListView(ListAPIView):
     permission_classes = [permissions.AllowAny]
 
     class OutputSerializer(NetworkRefSerializer):
-        website = serializers.URLField()
+        website = OptionalURLField()
         organisation_count = serializers.IntegerField()
 
     serializer_class = OutputSerializer

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.http import Http404
 
 # No inline scripts anywhere: pages load their JavaScript from /static/ and pass data through
 # data-* attributes or json_script blocks (which are not executed).
@@ -27,3 +28,19 @@ class ContentSecurityPolicyMiddleware:
         policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("Content-Security-Policy", policy)
         return response
+
+
+class IdOutOfRangeMiddleware:
+    """An id too large for SQLite's integers (`/api/threads/10**30/comments/`) names nothing:
+    404, not a crash. PostgreSQL compares such numbers without error. (Found by schemathesis.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
+            raise Http404 from exception
+        return None

@@ -19,3 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("frontend.urls")),
 ]
+
+handler400 = "alliance.api.errors.handler400"
+handler404 = "alliance.api.errors.handler404"
+handler500 = "alliance.api.errors.handler500"

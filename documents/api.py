@@ -111,6 +111,8 @@ class DocumentDetailView(APIView):
 class DocumentListView(APIView):
     """`GET` the documents the caller may read; `POST` creates a draft (steering committee)."""
 
+    pagination_class = Pagination  # get() paginates by hand; the schema says so
+
     permission_classes = [permissions.AllowAny]
 
     class InputSerializer(serializers.Serializer):
@@ -453,7 +455,10 @@ class ExportView(APIView):
     permission_classes = [permissions.AllowAny]
 
     @extend_schema(
-        parameters=[OpenApiParameter("version", int, required=False)],
+        parameters=[
+            OpenApiParameter("fmt", str, OpenApiParameter.PATH, enum=sorted(exports.FORMATS)),
+            OpenApiParameter("version", int, required=False),
+        ],
         responses={
             (200, "text/markdown"): OpenApiTypes.STR,
             (200, "text/html"): OpenApiTypes.STR,

@@ -3,13 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from frontend.views import home
+from frontend.views import accounts, home
 
 app_name = "frontend"
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("connexion/", auth_views.LoginView.as_view(), name="login"),
+    path("connexion/", accounts.login, name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("frontend.routes.accounts")),
     path("", include("frontend.routes.directory")),

@@ -2,13 +2,14 @@
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext as _
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from alliance.errors import AllianceError
+from alliance.errors import AllianceError, NotFound
 
 # DRF's own exceptions mapped to our stable codes.
 DRF_CODES = {
@@ -60,3 +61,30 @@ def exception_handler(exc, context):
     if response.status_code == status.HTTP_401_UNAUTHORIZED and "WWW-Authenticate" not in response:
         response["WWW-Authenticate"] = "Token"
     return response
+
+
+# Django's own 400, 404 and 500 (an API path that matches no route, an unexpected exception) keep
+# the error shape under /api/; pages keep Django's default pages.
+
+
+def handler400(request, exception):
+    """Django refuses the request before any view (e.g. too many form fields)."""
+    if request.path.startswith("/api/"):
+        message = _("Les données envoyées ne sont pas valides.")
+        return JsonResponse(
+            {"code": "malformed_request", "message": message, "details": {}}, status=400
+        )
+    return defaults.bad_request(request, exception)
+
+
+def handler404(request, exception):
+    if request.path.startswith("/api/"):
+        return JsonResponse(NotFound().as_dict(), status=404)
+    return defaults.page_not_found(request, exception)
+
+
+def handler500(request):
+    if request.path.startswith("/api/"):
+        message = _("Erreur interne du serveur. Elle a été enregistrée.")
+        return JsonResponse({"code": "server_error", "message": message, "details": {}}, status=500)
+    return defaults.server_error(request)

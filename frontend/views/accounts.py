@@ -8,14 +8,51 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from alliance import services
+from alliance import services, throttling
 from alliance.errors import InvalidInput
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's login form, refused for a while after repeated failures (alliance/throttling.py)."""
+
+    throttled = False
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        ip = throttling.client_ip(self.request)
+        try:
+            throttling.login_check(username=username, ip=ip)
+        except throttling.LoginThrottled as exc:
+            self.throttled = True
+            raise forms.ValidationError(exc.message, code=exc.code) from exc
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as exc:
+            if exc.code == "invalid_login":
+                throttling.login_failed(username=username, ip=ip)
+            raise
+        throttling.login_succeeded(username=username)
+        return cleaned
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = ThrottledAuthenticationForm
+
+    def form_invalid(self, form):
+        response = super().form_invalid(form)
+        if form.throttled:
+            response.status_code = 429
+        return response
+
+
+login = LoginView.as_view()
 
 
 class ProfileForm(forms.Form):

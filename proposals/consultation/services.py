@@ -30,6 +30,9 @@ from proposals.models.consultation import (
 
 MAX_TEXT = 5000
 MIN_AXES = 2
+# Dates outside these years are typing mistakes; before 1911 Paris time even has an offset in
+# seconds, which no client parses back (found by schemathesis).
+PLAUSIBLE_YEARS = range(2000, 2101)
 
 
 # --- Validation helpers (shared by pages and API) -------------------------------------------
@@ -246,6 +249,10 @@ def consultation_create(
         raise NotAllowed(_("Seul le comité de pilotage peut lancer une consultation."))
     if closes_at <= opens_at:
         raise InvalidInput(_("La clôture doit suivre l'ouverture."), code="invalid_dates")
+    if opens_at.year not in PLAUSIBLE_YEARS or closes_at.year not in PLAUSIBLE_YEARS:
+        raise InvalidInput(
+            _("Les dates doivent être comprises entre 2000 et 2100."), code="invalid_dates"
+        )
     axes = [a.strip() for a in axes if a and a.strip()]
     if len(axes) < MIN_AXES:
         raise InvalidInput(_("Une consultation classe au moins deux axes."), code="too_few_axes")

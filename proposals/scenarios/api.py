@@ -167,6 +167,8 @@ def proposal_for(request, pk):
 class ProposalListView(APIView):
     """Proposals the caller may see (drafts only for the steering committee and their CAE)."""
 
+    pagination_class = Pagination  # get() paginates by hand; the schema says so
+
     class InputSerializer(serializers.Serializer):
         title = serializers.CharField(max_length=200)
         summary = serializers.CharField(max_length=1000, required=False, allow_blank=True)
@@ -244,6 +246,8 @@ class ProposalStatusView(APIView):
 
 
 class VersionListView(APIView):
+    pagination_class = Pagination  # get() paginates by hand; the schema says so
+
     @extend_schema(responses={200: VersionOutput(many=True)})
     def get(self, request, pk):
         return paginated(self, selectors.version_list(proposal_for(request, pk)), VersionOutput)
@@ -299,6 +303,8 @@ class DiffView(APIView):
 
 
 class AmendmentListView(APIView):
+    pagination_class = Pagination  # get() paginates by hand; the schema says so
+
     class InputSerializer(serializers.Serializer):
         replacement_text = serializers.CharField(max_length=100_000)
         rationale = serializers.CharField(max_length=5000)
@@ -394,6 +400,8 @@ class AmendmentWithdrawView(APIView):
 
 class NoteListView(APIView):
     """Brakes, fears, levers and strengths of a scenario, most endorsed first in each kind."""
+
+    pagination_class = Pagination  # get() paginates by hand; the schema says so
 
     class InputSerializer(serializers.Serializer):
         kind = serializers.ChoiceField(choices=NoteKind.choices)
@@ -494,6 +502,8 @@ class PositionListView(APIView):
 
 class PositionHistoryView(APIView):
     """Every position stated on a proposal, newest first per network."""
+
+    pagination_class = Pagination  # get() paginates by hand; the schema says so
 
     @extend_schema(
         parameters=[OpenApiParameter("network", str, description="Identifiant du réseau")],
