@@ -12,7 +12,6 @@ import asyncio
 import copy
 import json
 import logging
-import time
 from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
@@ -24,6 +23,7 @@ from rest_framework.authtoken.models import Token
 
 from alliance import rules as base_rules
 from alliance.errors import AllianceError, NotFound
+from alliance.ws import CLOSE_FLOOD, FloodGuard
 from assemblies.models import Assembly, Poll
 from assemblies.rules import can_view_assembly
 from assemblies.selectors import assembly_state
@@ -35,12 +35,8 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
-CLOSE_FLOOD = 4429
 
 MAX_MESSAGE_BYTES = 64 * 1024
-RATE_BURST = 20  # messages a client may send at once ...
-RATE_PERIOD = 10.0  # ... refilled over this many seconds
-FLOOD_DROPS = 20  # messages refused in a row before the connection is closed
 MAX_REQUEST_ID = 100
 
 MESSAGES = {
@@ -63,25 +59,6 @@ MESSAGES = {
 def auth_timeout() -> float:
     """Seconds a connection without a session has to send its `auth` message."""
     return float(getattr(settings, "LIVE_AUTH_TIMEOUT", 5.0))
-
-
-class TokenBucket:
-    """`RATE_BURST` messages at once, refilled evenly over `RATE_PERIOD` seconds."""
-
-    def __init__(self, capacity: int = RATE_BURST, period: float = RATE_PERIOD):
-        self.capacity = capacity
-        self.rate = capacity / period
-        self.tokens = float(capacity)
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1:
-            self.tokens -= 1
-            return True
-        return False
 
 
 class BadMessage(Exception):
@@ -216,8 +193,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         self.closing = False
         self.auth_timer = None
         self.authenticating = False
-        self.bucket = TokenBucket()
-        self.drops = 0
+        self.flood = FloodGuard()
         self.last_tally: dict[int, dict] = {}  # poll id -> last tally sent to this client
         user = self.scope.get("user")
         if base_rules.is_authenticated(user):
@@ -266,14 +242,13 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
         if self.closing:
             return  # frames still in flight after the close are not answered
-        if not self.bucket.take():
-            self.drops += 1
-            if self.drops >= FLOOD_DROPS:
-                await self.refuse("rate_limited", CLOSE_FLOOD)
-            elif self.drops == 1:
-                await self.send_error("rate_limited")
+        verdict = self.flood.admit()
+        if verdict == FloodGuard.CLOSE:
+            await self.refuse("rate_limited", CLOSE_FLOOD)
+        elif verdict == FloodGuard.WARN:
+            await self.send_error("rate_limited")
+        if verdict != FloodGuard.ADMIT:
             return
-        self.drops = 0
         try:
             if text_data is None:
                 raise BadMessage("invalid_message")

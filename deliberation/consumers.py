@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from alliance.ws import CLOSE_FLOOD, FloodGuard
 from deliberation import rules
 from deliberation.live import comment_message, thread_group
 from deliberation.models import Thread
@@ -31,6 +32,7 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
         self.group = thread_group(self.thread_id)
+        self.flood = FloodGuard()
         if not await self._may_read():
             await self.close(code=4403)
             return
@@ -50,6 +52,15 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
     # --- Inbound ------------------------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        verdict = self.flood.admit()
+        if verdict == FloodGuard.CLOSE:
+            await self._error("rate_limited", _("Trop de messages : patientez quelques secondes."))
+            await self.close(code=CLOSE_FLOOD)
+            return
+        if verdict == FloodGuard.WARN:
+            await self._error("rate_limited", _("Trop de messages : patientez quelques secondes."))
+        if verdict != FloodGuard.ADMIT:
+            return
         raw = text_data if text_data is not None else bytes_data
         if raw is None or len(raw) > MAX_MESSAGE_BYTES:
             await self._error("message_too_large", _("Message trop long (64 Kio au plus)."))

@@ -6,8 +6,9 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from alliance.ws import CLOSE_FLOOD, RATE_BURST
 from assemblies import services
-from assemblies.consumers import CLOSE_FLOOD, MAX_MESSAGE_BYTES, RATE_BURST
+from assemblies.consumers import MAX_MESSAGE_BYTES
 from assemblies.models import Ballot, VoteRecord
 from tests.assemblies.factories import AssemblyFactory, open_poll, seat
 from tests.assemblies.live_helpers import (

@@ -38,6 +38,8 @@ import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
+from alliance.ws import CLOSE_FLOOD
+
 MAX_FRAME_BYTES = 64 * 1024
 FLOOD_MESSAGES = 200
 TIMEOUT = 1.0
@@ -166,7 +168,7 @@ async def check_flood(
     message: dict | None = None,
     count: int = FLOOD_MESSAGES,
     codes=frozenset({"rate_limited"}),
-    close_codes=frozenset({1008, 4029}),
+    close_codes=frozenset({1008, 4029, CLOSE_FLOOD}),
 ) -> None:
     """Send `count` messages without waiting: the per-connection rate limit must answer
     `rate_limited` (the connection may then be kept) or close with a documented code."""
