@@ -116,6 +116,99 @@ def workshop_notes(payloads):
     return [Visit("/propositions/xss/atelier/", viewer=member)]
 
 
+def _open_proposal(slug: str):
+    from proposals.models.scenarios import ProposalStatus
+    from proposals.scenarios.services import proposal_create, proposal_set_status
+
+    steering = SteeringCommitteeFactory()
+    proposal = proposal_create(
+        actor=steering, title="Débat", body="Texte", by_steering_committee=True, slug=slug
+    )
+    return proposal_set_status(actor=steering, proposal=proposal, status=ProposalStatus.OPEN)
+
+
+def debate_comments(payloads):
+    """Comments are Markdown: a payload may become a harmless link, so only non-execution."""
+    from deliberation.services import comment_create
+
+    proposal = _open_proposal("xss-debate")
+    member = UserFactory()
+    for payload in payloads:
+        comment = comment_create(author=member, target=proposal, body=payload)
+    thread = comment.thread_id
+    pages = math.ceil(len(payloads) / 50)
+    return [Visit("/propositions/xss-debate/", viewer=member)] + [
+        Visit(f"/debats/{thread}/?debat-page={n}", viewer=member) for n in range(1, pages + 1)
+    ]
+
+
+def amendment_rationales(payloads):
+    from proposals.scenarios.services import amendment_create
+
+    proposal = _open_proposal("xss-amendments")
+    member = UserFactory()
+    amendments = [
+        amendment_create(
+            actor=member, proposal=proposal, replacement_text=f"Texte {i}", rationale=p
+        )
+        for i, p in enumerate(payloads)
+    ]
+    return [Visit("/propositions/xss-amendments/", viewer=member)] + [
+        Visit(f"/propositions/xss-amendments/amendements/{a.pk}/", viewer=member)
+        for a in amendments
+    ]
+
+
+def assembly_titles_and_poll_options(payloads):
+    import datetime
+
+    from assemblies.services import assembly_create, poll_create
+    from tests.factories import SecretariatFactory
+
+    secretariat = SecretariatFactory()
+    visits = [Visit("/assemblees/", viewer=secretariat)]
+    for i, payload in enumerate(payloads):
+        assembly = assembly_create(
+            actor=secretariat,
+            title=payload,
+            slug=f"xss-{i}",
+            starts_on=datetime.date(2018, 9, 13),
+            ends_on=datetime.date(2018, 9, 14),
+        )
+        poll = poll_create(
+            actor=secretariat, assembly=assembly, title=payload, method="single",
+            options=[payload, f"Option {i}"],
+        )  # fmt: skip
+        visits += [
+            Visit(f"/assemblees/xss-{i}/", viewer=secretariat),
+            Visit(f"/votes/{poll.pk}/", viewer=secretariat),
+        ]
+    return visits
+
+
+def consultation_axes(payloads):
+    import datetime
+
+    from django.utils import timezone
+
+    from proposals.consultation.services import consultation_create
+
+    now = timezone.now()
+    steering = SteeringCommitteeFactory()
+    consultation_create(
+        actor=steering,
+        title="Consultation",
+        slug="xss-axes",
+        opens_at=now - datetime.timedelta(days=1),
+        closes_at=now + datetime.timedelta(days=30),
+        axes=[f"{i:02} {payload}" for i, payload in enumerate(payloads)],
+    )
+    return [
+        Visit("/consultations/xss-axes/", viewer=steering),
+        Visit("/consultations/xss-axes/resultats/", viewer=steering),
+    ]
+
+
 XSS_TARGETS = [
     XSSTarget("directory: organisation name (model)", organisation_names),
     XSSTarget("directory: organisation city (model)", organisation_cities),
@@ -137,6 +230,10 @@ XSS_TARGETS = [
         partial(documents_of_the_steering_committee, field="body"),
         shown_as_text=False,
     ),
+    XSSTarget("debate: comments (Markdown)", debate_comments, shown_as_text=False),
+    XSSTarget("proposals: amendment rationales", amendment_rationales),
+    XSSTarget("assemblies: titles and poll options", assembly_titles_and_poll_options),
+    XSSTarget("consultation: axes", consultation_axes),
 ]
 
 
