@@ -126,7 +126,8 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    # Channels' own in-memory layer, minus a scan per message received (alliance/layers.py).
+    CHANNEL_LAYERS = {"default": {"BACKEND": "alliance.layers.InMemoryChannelLayer"}}
 
 # --- Cache (login failure counts): shared by every daphne process through Redis when set ----
 if REDIS_URL:

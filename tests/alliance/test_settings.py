@@ -78,7 +78,7 @@ def test_defaults_are_sqlite_and_the_in_memory_layer():
     read = read_settings(DEBUG="1")
     assert read["db"]["ENGINE"] == "django.db.backends.sqlite3"
     assert read["db"]["NAME"].endswith("db.sqlite3")
-    assert read["layer"]["BACKEND"] == "channels.layers.InMemoryChannelLayer"
+    assert read["layer"]["BACKEND"] == "alliance.layers.InMemoryChannelLayer"
     assert read["email"] == "django.core.mail.backends.console.EmailBackend"
 
 
