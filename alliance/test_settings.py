@@ -16,5 +16,7 @@ SECURE_HSTS_SECONDS = 0
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 REST_FRAMEWORK = {**REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": {"login": "1000/min"}}  # noqa: F405
-# The suite flushes the database under the daphne processes it starts (alliance/testing.py).
-MIDDLEWARE = ["alliance.testing.FreshContentTypesMiddleware", *MIDDLEWARE]  # noqa: F405
+# The suite flushes the database under the daphne processes it starts (alliance/testing.py);
+# only those processes need it, the in-process client shares the suite's own cache.
+if os.environ.get("ALLIANCE_LIVE_SERVER"):
+    MIDDLEWARE = ["alliance.testing.FreshContentTypesMiddleware", *MIDDLEWARE]  # noqa: F405

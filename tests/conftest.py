@@ -185,6 +185,7 @@ def start_daphne(**extra_env) -> DaphneServer:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "alliance.test_settings",
+        "ALLIANCE_LIVE_SERVER": "1",
         "DATABASE_URL": database_url_for_subprocess(),
         **extra_env,
     }
