@@ -2,9 +2,15 @@
 
 import os
 
+from django.conf import settings
 from django.core.asgi import get_asgi_application
+from django.core.exceptions import ImproperlyConfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "alliance.settings")
+try:
+    settings.SECRET_KEY  # noqa: B018 (empty without DEBUG: fail at start-up, not at first use)
+except ImproperlyConfigured as unset:
+    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.") from unset
 django_asgi_app = get_asgi_application()  # populate the app registry before importing consumers
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402

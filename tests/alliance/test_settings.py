@@ -63,7 +63,7 @@ def test_deploy_check_passes_with_production_values():
 def test_production_refuses_to_start_without_a_secret_key():
     env = {k: v for k, v in PRODUCTION_ENV.items() if k != "SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "-c", "from django.conf import settings; settings.SECRET_KEY"],
+        [sys.executable, "-c", "import alliance.asgi"],
         cwd=PROJECT_ROOT,
         env=clean_env(**env),
         capture_output=True,
@@ -72,6 +72,19 @@ def test_production_refuses_to_start_without_a_secret_key():
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_commands_that_need_no_key_run_with_no_environment_at_all():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+        cwd=PROJECT_ROOT,
+        env=clean_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 def test_defaults_are_sqlite_and_the_in_memory_layer():
