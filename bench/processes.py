@@ -23,8 +23,13 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 
 
+# Read once, before this process pins itself to the client's cores: read after, the server
+# would be pinned to the client's core.
+MACHINE_CORES = sorted(os.sched_getaffinity(0))
+
+
 def cores() -> list[int]:
-    return sorted(os.sched_getaffinity(0))
+    return MACHINE_CORES
 
 
 def server_cores() -> list[int]:

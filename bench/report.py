@@ -37,7 +37,7 @@ def machine() -> dict:
     meminfo = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
     return {
         "cpu": cpu,
-        "cores": len(__import__("os").sched_getaffinity(0)),
+        "cores": os.cpu_count(),
         "memory_gib": round(int(meminfo) / 1024 / 1024, 1),
         "kernel": platform.release(),
         "python": platform.python_version(),
