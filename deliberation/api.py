@@ -14,8 +14,10 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from alliance.api.pagination import OneQueryPagination
 from alliance.errors import InvalidInput, NotAllowed
 from deliberation import rules, selectors, services
+from deliberation.comment_pages import ThreadCommentPages
 from deliberation.models import (
     Comment,
     NotificationFrequency,
@@ -157,7 +159,8 @@ class ThreadDetailView(APIView):
 
 
 class ThreadCommentsView(GenericAPIView):
-    """A thread's comments in order of writing, paginated (3 queries a page); POST writes one."""
+    """A thread's comments in order of writing, paginated (2 queries a page: the page with
+    the total, then its networks); POST writes one."""
 
     permission_classes = [ReaderPermission]
     serializer_class = CommentOutput
@@ -167,12 +170,14 @@ class ThreadCommentsView(GenericAPIView):
         stance = serializers.CharField(required=False, default=Stance.NONE)
         parent = serializers.IntegerField(required=False, allow_null=True)
 
+    pagination_class = OneQueryPagination
+
     @extend_schema(responses={200: CommentOutput(many=True)})
     def get(self, request, thread_id: int):
-        page = self.paginate_queryset(selectors.thread_comments(thread_id))
+        page = self.paginate_queryset(ThreadCommentPages(thread_id))
         if not page and not Thread.objects.filter(pk=thread_id).exists():
             raise Http404  # checked only when empty: a page costs no query for it
-        return self.get_paginated_response(CommentOutput(page, many=True).data)
+        return self.get_paginated_response(page)  # already in CommentOutput's shape
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutput})
     def post(self, request, thread_id: int):
