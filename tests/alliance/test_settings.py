@@ -95,6 +95,12 @@ def test_defaults_are_sqlite_and_the_in_memory_layer():
     assert read["email"] == "django.core.mail.backends.console.EmailBackend"
 
 
+def test_database_connections_are_kept_and_checked_unless_told_otherwise():
+    kept = read_settings(DEBUG="1")["db"]
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert read_settings(DEBUG="1", CONN_MAX_AGE="0")["db"]["CONN_MAX_AGE"] == 0
+
+
 def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
     read = read_settings(**PRODUCTION_ENV)
     db = read["db"]
