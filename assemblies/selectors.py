@@ -264,15 +264,18 @@ def _rules(poll: Poll, *, for_totals=False) -> dict:
 
 def assembly_state(assembly: Assembly) -> dict:
     """`{"type": "assembly.state", ...}`: attendance, quorum and open polls with their tally."""
-    polls = Poll.objects.filter(assembly=assembly, status=Poll.Status.OPEN).prefetch_related(
-        "options"
+    polls = (
+        Poll.objects.filter(assembly=assembly, status=Poll.Status.OPEN)
+        .annotate(entitled=Count("entitlements"))
+        .prefetch_related("options")
     )
     return {
         "type": "assembly.state",
         "assembly": assembly.pk,
         "status": assembly.status,
         "attendance": presence(assembly).as_payload(),
-        "polls": [{**poll_brief(p), "tally": poll_tally(p)} for p in polls],
+        # `entitled` as in `poll.opened`: a screen that connects after the opening needs it too
+        "polls": [{**poll_brief(p), "entitled": p.entitled, "tally": poll_tally(p)} for p in polls],
     }
 
 

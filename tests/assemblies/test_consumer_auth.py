@@ -26,7 +26,7 @@ def assembly():
     return AssemblyFactory()
 
 
-async def test_a_session_gets_the_state_at_once(assembly, member):
+async def test_a_session_gets_the_state_at_once_with_the_entitled_count(assembly, member):
     delegates = await database_sync_to_async(seat)(assembly, 3)
     poll = await database_sync_to_async(open_poll)(assembly)
     comm = communicator(assembly.pk, cookie=await database_sync_to_async(session_cookie)(member))
@@ -39,6 +39,7 @@ async def test_a_session_gets_the_state_at_once(assembly, member):
     assert state["attendance"]["quorum_reached"] is True
     (listed,) = state["polls"]
     assert listed["id"] == poll.pk
+    assert listed["entitled"] == len(delegates)  # as `poll.opened` gave it: the projector's x / N
     assert listed["tally"] == {
         "type": "tally",
         "poll": poll.pk,
