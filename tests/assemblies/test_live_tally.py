@@ -146,7 +146,7 @@ async def test_a_stale_or_repeated_tally_from_another_process_is_dropped(assembl
     poll = await database_sync_to_async(open_poll)(assembly)
     comm = await watch(alice, assembly)
     layer = get_channel_layer()
-    group = f"assembly-{assembly.pk}"
+    group = f"assembly-{assembly.pk}-tallies"
     base = {"type": "tally", "poll": poll.pk, "weight_cast": "0.00", "totals": {}}
     for seq in (3, 2, 3, 0, 5, 4):
         await layer.group_send(group, {**base, "seq": seq, "ballots": seq})
@@ -193,7 +193,7 @@ def test_without_a_server_loop_the_tally_is_published_at_once(assembly, monkeypa
         tally_publisher, "group_send_now", lambda group, message: sent.append((group, message))
     )
     cast(poll, alice, "yes")
-    assert sent == [(f"assembly-{assembly.pk}", poll_tally(poll))]
+    assert sent == [(f"assembly-{assembly.pk}-tallies", poll_tally(poll))]
 
 
 async def test_the_closing_event_carries_the_final_tally(assembly, secretariat):
