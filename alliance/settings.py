@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "alliance.middleware.IdOutOfRangeMiddleware",
+    "alliance.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -96,7 +97,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# DATABASE_CONN_MAX_AGE (seconds): keep connections between requests; the scale-out deployment
+# sets 60 (docker-compose.yml). Health checks reconnect after a PostgreSQL restart.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
+    )
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) for the test database too, so that a real daphne process started
     # by the browser and live tests reads the same data as the test.
@@ -116,7 +125,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "alliance.layers.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "alliance"),

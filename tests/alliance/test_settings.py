@@ -93,7 +93,7 @@ def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
         "db",
         5432,
     )
-    assert read["layer"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert read["layer"]["BACKEND"] == "alliance.layers.RedisChannelLayer"
     assert read["layer"]["CONFIG"]["hosts"] == ["redis://redis:6379/0"]
     assert read["debug"] is False
     assert read["hosts"] == ["alliance.example.org"]
