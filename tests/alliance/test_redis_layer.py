@@ -5,11 +5,14 @@ Redis of the PostgreSQL pass; the real outage is tests/faults/test_redis_outage.
 
 import asyncio
 import os
+import socket
 from unittest import mock
 
 import pytest
+from asgiref.sync import async_to_sync
 from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
 
+from alliance import events
 from alliance.layers import RedisChannelLayer
 from tests.conftest import free_port
 
@@ -49,16 +52,11 @@ async def test_receive_waits_for_redis_instead_of_raising(layer):
     assert len(calls) == 2
 
 
-async def test_without_redis_memberships_are_kept_and_sends_give_up_quickly():
+async def test_without_redis_memberships_are_kept():
     unreachable = layer_on(f"redis://127.0.0.1:{free_port()}/0")
     channel = await unreachable.new_channel()
     await unreachable.group_add("assembly-1", channel)  # does not raise
     assert unreachable.memberships == {channel: {"assembly-1"}}
-    loop = asyncio.get_running_loop()
-    started = loop.time()
-    with pytest.raises(Exception):  # noqa: B017 - any error, as long as it comes fast
-        await unreachable.group_send("assembly-1", {"type": "tally"})
-    assert loop.time() - started <= unreachable.TIMEOUT + 1
     await unreachable.check()
     assert unreachable.reachable is False
     await unreachable.group_discard("assembly-1", channel)  # does not raise either
@@ -80,3 +78,23 @@ async def test_a_new_empty_redis_gets_the_memberships_back_and_the_channels_are_
     await layer.group_send("assembly-1", {"type": "tally", "seq": 1})
     assert await asyncio.wait_for(layer.receive(channel), 5) == {"type": "tally", "seq": 1}
     await layer.group_discard("assembly-1", channel)
+
+
+@pytest.fixture
+def silent_redis():
+    """A server that accepts connections and never answers (a hung Redis, a lost network)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    yield f"redis://127.0.0.1:{server.getsockname()[1]}/0"
+    server.close()
+
+
+def test_sending_to_a_hung_redis_gives_up_and_never_raises_into_the_write(silent_redis):
+    hung = layer_on(silent_redis)
+    hung.TIMEOUT = 0.2
+    with pytest.raises(TimeoutError):
+        async_to_sync(hung.group_send)("assembly-1", {"type": "tally"})
+    # What every service's event goes through (alliance.events.send_event_on_commit).
+    with mock.patch("alliance.events.get_channel_layer", return_value=hung):
+        events.group_send_now("assembly-1", {"type": "attendance"})  # returns, does not raise
