@@ -53,14 +53,17 @@ MESSAGES = {
     "assembly_not_found": _("Cette assemblée n'existe pas."),
     "poll_not_found": _("Ce vote n'existe pas dans cette assemblée."),
     "database_unavailable": unavailable.MESSAGE,
-    "vote_database_unavailable": _(
-        "La base de données est momentanément indisponible : renvoyez votre vote dans quelques "
-        "instants (un vote déjà enregistré ne sera pas compté deux fois)."
-    ),
     "server_error": _(
         "Une erreur est survenue : réessayez (un vote déjà enregistré ne sera pas compté deux fois)."
     ),
 }
+
+
+# The `database_unavailable` answer to a vote says what to do with it.
+VOTE_DATABASE_UNAVAILABLE = _(
+    "La base de données est momentanément indisponible : renvoyez votre vote dans quelques "
+    "instants (un vote déjà enregistré ne sera pas compté deux fois)."
+)
 
 
 def auth_timeout() -> float:
@@ -325,9 +328,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         except Exception as error:  # the database gone, or a bug: the client must try again
             if unavailable.is_database_unavailable(error):
                 logger.warning("live vote: database unavailable")
-                await self.send_error(
-                    "database_unavailable", request_id, MESSAGES["vote_database_unavailable"]
-                )
+                await self.send_error("database_unavailable", request_id, VOTE_DATABASE_UNAVAILABLE)
                 return
             logger.exception("live vote failed")
             await self.send_error("server_error", request_id)
