@@ -23,7 +23,15 @@ def clean_env(**overrides) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLIANCE_TESTING"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "DATABASE_CONN_MAX_AGE",
+            "REDIS_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLIANCE_TESTING",
+        }
         and not key.startswith("DJANGO_")
     }
     return {**env, "DJANGO_SETTINGS_MODULE": "alliance.settings", **overrides}
@@ -97,3 +105,10 @@ def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
     assert read["layer"]["CONFIG"]["hosts"] == ["redis://redis:6379/0"]
     assert read["debug"] is False
     assert read["hosts"] == ["alliance.example.org"]
+
+
+def test_database_connections_are_kept_only_when_asked_and_always_checked():
+    kept = read_settings(**PRODUCTION_ENV, DATABASE_CONN_MAX_AGE="60")["db"]
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
+    default = read_settings(**PRODUCTION_ENV)["db"]
+    assert (default["CONN_MAX_AGE"], default["CONN_HEALTH_CHECKS"]) == (0, True)
