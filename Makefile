@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # Production-like values for the deploy check (never used to serve).
 DEPLOY_ENV := DEBUG=0 SECRET_KEY=deploy-check-$(shell printf 'x%.0s' {1..60}) ALLOWED_HOSTS=alliance.example.org
 
-.PHONY: messages-extract run test install messages test-sqlite test-postgres lint checks bench clean
+.PHONY: messages-extract run test install messages test-sqlite test-postgres test-faults lint checks bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,12 @@ test-postgres:
 	else \
 		echo "SKIPPED: the PostgreSQL + Redis run (services not reachable, see above)."; \
 	fi
+
+# The fault harness (tests/faults): its own PostgreSQL cluster, Redis and daphne processes,
+# which it kills and restarts; needs the PostgreSQL server binaries and redis-server.
+test-faults: install
+	@echo "== Fault harness: kill -9 of daphne, Redis stopped, PostgreSQL restarted =="
+	env -u DATABASE_URL -u REDIS_URL $(PY) -m pytest tests/faults --faults -p no:cacheprovider $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,8 @@
 """Membership API: token login, the current person, and the directory (CAEs, networks,
 people)."""
 
+import logging
+
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -17,9 +19,21 @@ from alliance.errors import AllianceError
 from alliance.models import Network, Region
 from alliance.selectors import DirectoryFilters
 
+logger = logging.getLogger(__name__)
+
 
 class LoginThrottle(AnonRateThrottle):
+    """DRF's rate limit of the token endpoint; like alliance/throttling.py, it lets the
+    request through when the cache (Redis) is unreachable."""
+
     scope = "login"
+
+    def allow_request(self, request, view):
+        try:
+            return super().allow_request(request, view)
+        except Exception:
+            logger.warning("login rate limit: cache unreachable, request allowed")
+            return True
 
 
 class InvalidCredentials(AllianceError):

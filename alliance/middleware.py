@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.http import Http404
 
+from alliance import unavailable
+
 # No inline scripts anywhere: pages load their JavaScript from /static/ and pass data through
 # data-* attributes or json_script blocks (which are not executed).
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -43,4 +45,21 @@ class IdOutOfRangeMiddleware:
     def process_exception(self, request, exception):
         if isinstance(exception, OverflowError) and "SQLite INTEGER" in str(exception):
             raise Http404 from exception
+        return None
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (page or API) that loses the database answers 503 `database_unavailable`, not a
+    crash (alliance/unavailable.py). The API's own exception handler answers first for DRF
+    views; this catches the rest."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if unavailable.is_database_unavailable(exception):
+            return unavailable.response_for(request)
         return None

@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "alliance.middleware.IdOutOfRangeMiddleware",
+    "alliance.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -96,12 +97,13 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------------------------
 DATABASE_URL = os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-# Connections are kept between requests (opening one cost more than a page's queries) and
-# checked before reuse, so a restarted database is reconnected to, not failed on.
+# DATABASE_CONN_MAX_AGE (seconds): connections are kept between requests (opening one cost
+# more than a page's queries, and slowed the fail-over of docs/RELIABILITY.md) and checked
+# before reuse, so a restarted PostgreSQL is reconnected to, not failed on.
 DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
 }
@@ -124,7 +126,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "alliance.layers.RedisChannelLayer",
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": os.environ.get("CHANNEL_LAYER_PREFIX", "alliance"),

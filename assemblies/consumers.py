@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.models import Token
 
 from alliance import rules as base_rules
+from alliance import unavailable
 from alliance.errors import AllianceError, NotFound
 from alliance.ws import CLOSE_FLOOD, FloodGuard
 from assemblies import fanout
@@ -36,6 +37,7 @@ logger = logging.getLogger(__name__)
 CLOSE_NOT_AUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
+CLOSE_UNAVAILABLE = 4503  # the database is unreachable: reconnect with backoff
 
 MAX_MESSAGE_BYTES = 64 * 1024
 MAX_REQUEST_ID = 100
@@ -51,10 +53,18 @@ MESSAGES = {
     "forbidden": _("Vous ne pouvez pas suivre cette assemblée."),
     "assembly_not_found": _("Cette assemblée n'existe pas."),
     "poll_not_found": _("Ce vote n'existe pas dans cette assemblée."),
+    "database_unavailable": unavailable.MESSAGE,
     "server_error": _(
         "Une erreur est survenue : réessayez (un vote déjà enregistré ne sera pas compté deux fois)."
     ),
 }
+
+
+# The `database_unavailable` answer to a vote says what to do with it.
+VOTE_DATABASE_UNAVAILABLE = _(
+    "La base de données est momentanément indisponible : renvoyez votre vote dans quelques "
+    "instants (un vote déjà enregistré ne sera pas compté deux fois)."
+)
 
 
 def auth_timeout() -> float:
@@ -205,7 +215,20 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         self.auth_timer = asyncio.create_task(self.expire_unauthenticated())
 
     async def start(self, user) -> None:
-        """Join the assembly's group (before accepting, when not yet accepted), send the state."""
+        """Join the assembly's group (before accepting, when not yet accepted), send the state.
+        Without the database the connection cannot start: `database_unavailable`, then close
+        4503; the client reconnects with its usual backoff."""
+        try:
+            await self.join(user)
+        except Exception as error:
+            if not unavailable.is_database_unavailable(error):
+                raise
+            if not self.accepted:
+                await self.accept()
+                self.accepted = True
+            await self.refuse("database_unavailable", CLOSE_UNAVAILABLE)
+
+    async def join(self, user) -> None:
         assembly, error = await load_assembly(self.assembly_id, user)
         if error:
             # Accept first so that the client sees the reason and the close code.
@@ -217,6 +240,8 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         self.user, self.assembly, self.group = user, assembly, assembly.group_name
         await self.channel_layer.group_add(self.group, self.channel_name)
         await fanout.watch(self.assembly_id, self)  # tallies come through the process's relay
+        if hasattr(self.channel_layer, "notify_on_restore"):  # Redis: see alliance/layers.py
+            self.channel_layer.notify_on_restore(self.channel_name)
         if not self.accepted:
             await self.accept()
             self.accepted = True
@@ -269,7 +294,13 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         # delegates connecting at once) must not turn into a refusal.
         self.authenticating = True
         self.auth_timer.cancel()
-        user = await user_for_token(content["token"])
+        try:
+            user = await user_for_token(content["token"])
+        except Exception as error:
+            if not unavailable.is_database_unavailable(error):
+                raise
+            await self.refuse("database_unavailable", CLOSE_UNAVAILABLE)
+            return
         if user is None:
             await self.refuse("not_authenticated", CLOSE_NOT_AUTHENTICATED)
             return
@@ -279,8 +310,14 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         await self.send_json({"type": "pong", "request_id": content.get("request_id")})
 
     async def on_sync(self, content):
-        if await self.require_auth():
+        if not await self.require_auth():
+            return
+        try:
             await self.send_state()
+        except Exception as error:
+            if not unavailable.is_database_unavailable(error):
+                raise
+            await self.send_error("database_unavailable", content.get("request_id"))
 
     async def on_vote(self, content):
         if not await self.require_auth():
@@ -291,7 +328,11 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         except AllianceError as error:
             await self.send_error(error.code, request_id, error.message)
             return
-        except Exception:  # a bug or the database gone: the client must know nothing was kept
+        except Exception as error:  # the database gone, or a bug: the client must try again
+            if unavailable.is_database_unavailable(error):
+                logger.warning("live vote: database unavailable")
+                await self.send_error("database_unavailable", request_id, VOTE_DATABASE_UNAVAILABLE)
+                return
             logger.exception("live vote failed")
             await self.send_error("server_error", request_id)
             return
@@ -333,3 +374,12 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
 
     async def attendance(self, event):
         await self.send_json(event)
+
+    async def layer_restored(self, event):
+        """Redis came back (alliance/layers.py): events sent during the outage were lost, so
+        the client gets the whole truth again."""
+        try:
+            await self.send_state()
+        except Exception as error:
+            if not unavailable.is_database_unavailable(error):
+                raise

@@ -42,9 +42,29 @@ def requires(condition: bool, reason: str):
     pytest.skip(reason)
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--faults",
+        action="store_true",
+        help="run the fault harness (tests/faults, marker `faults`) and nothing else",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Browser tests last: Playwright's sync API leaves its event loop set on the main thread
+    """The fault harness runs only with --faults (`make test-faults`), and then alone: it
+    starts and breaks its own PostgreSQL, Redis and daphne processes.
+
+    Browser tests last: Playwright's sync API leaves its event loop set on the main thread
     for the rest of the session, and pytest-asyncio cannot run async tests after it."""
+    faults = config.getoption("--faults")
+    kept, dropped = [], []
+    for item in items:
+        (kept if (item.get_closest_marker("faults") is not None) == faults else dropped).append(
+            item
+        )
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
 
 

@@ -1,5 +1,7 @@
 """One error shape for the whole API: {"code": ..., "message": ..., "details": {...}}."""
 
+import sys
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -9,6 +11,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from alliance import unavailable
 from alliance.errors import AllianceError, NotFound
 
 # DRF's own exceptions mapped to our stable codes.
@@ -33,6 +36,10 @@ def error_response(code: str, message, status_code: int, details=None) -> Respon
 
 
 def exception_handler(exc, context):
+    if unavailable.is_database_unavailable(exc):
+        response = Response(unavailable.api_payload(), status=503)
+        response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
+        return response
     if isinstance(exc, AllianceError):
         return error_response(exc.code, exc.message, exc.status, exc.details)
     if isinstance(exc, DjangoValidationError):
@@ -84,6 +91,10 @@ def handler404(request, exception):
 
 
 def handler500(request):
+    # The database lost outside a view (loading the session, saving it): the error being
+    # handled is still the current exception here.
+    if unavailable.is_database_unavailable(sys.exc_info()[1]):
+        return unavailable.response_for(request)
     if request.path.startswith("/api/"):
         message = _("Erreur interne du serveur. Elle a été enregistrée.")
         return JsonResponse({"code": "server_error", "message": message, "details": {}}, status=500)

@@ -21,8 +21,9 @@ class AutoSchema(BaseAutoSchema):
     Also documents, on every operation, the error answers it can give (all in the `Error`
     shape): 400 when it takes parameters or a body, 401/403 unless anyone may call it,
     404 when its path has parameters or it is paginated, 403/404/409 for a write on behalf of
-    someone (services refuse, name missing objects, conflict), 429 when it is throttled. A
-    view's own `extend_schema(responses=...)` wins for a status it declares."""
+    someone (services refuse, name missing objects, conflict), 429 when it is throttled, and
+    503 everywhere (`database_unavailable`: the database is unreachable). A view's own
+    `extend_schema(responses=...)` wins for a status it declares."""
 
     def get_serializer_name(self, serializer, direction):
         cls = serializer.__class__
@@ -58,6 +59,7 @@ class AutoSchema(BaseAutoSchema):
             statuses.append("409")
         if self.view.get_throttles():
             statuses.append("429")
+        statuses.append("503")  # database_unavailable (alliance/unavailable.py)
         return statuses
 
     def _get_response_bodies(self, direction="response"):

@@ -63,4 +63,5 @@ EN = {
     "Vérifier le fichier sans rien écrire.": "Check the file without writing anything.",
     "Fichier valide : %(count)s CAE. Rien n'a été écrit (--dry-run).": "Valid file: %(count)s CAEs. Nothing was written (--dry-run).",
     "Ces informations ne sont pas valides.": "These details are not valid.",
+    "La base de données est momentanément indisponible. Réessayez dans quelques instants.": "The database is unavailable for a moment. Try again in a few moments.",
 }

@@ -20,4 +20,7 @@ EN = {
     "Se connecter": "Sign in",
     "Se déconnecter": "Sign out",
     "Les CAE commentent les scénarios d'alliance, le comité de pilotage publie ses documents et les délégué·es votent en assemblée, avec des voix pondérées par CAE.": "CAEs comment on the alliance scenarios, the steering committee publishes its documents and delegates vote in assemblies, with votes weighted per CAE.",
+    "Service momentanément indisponible": "Service unavailable for a moment",
+    "Ce que vous étiez en train d'envoyer n'a pas été enregistré : renvoyez-le une fois la page revenue.": "What you were sending was not recorded: send it again once the page is back.",
+    "Recharger la page": "Reload the page",
 }

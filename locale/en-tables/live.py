@@ -32,4 +32,5 @@ EN = {
     "CAE ayant voté / appelées à voter": "CAEs that voted / entitled to vote",
     "poids exprimé": "weight cast",
     "poids présent + représenté / total": "weight present + represented / total",
+    "La base de données est momentanément indisponible : renvoyez votre vote dans quelques instants (un vote déjà enregistré ne sera pas compté deux fois).": "The database is unavailable for a moment: send your vote again in a few moments (a vote already recorded will not be counted twice).",
 }

@@ -23,7 +23,15 @@ def clean_env(**overrides) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY", "ALLIANCE_TESTING"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "DATABASE_CONN_MAX_AGE",
+            "REDIS_URL",
+            "DEBUG",
+            "SECRET_KEY",
+            "ALLIANCE_TESTING",
+        }
         and not key.startswith("DJANGO_")
     }
     return {**env, "DJANGO_SETTINGS_MODULE": "alliance.settings", **overrides}
@@ -95,12 +103,6 @@ def test_defaults_are_sqlite_and_the_in_memory_layer():
     assert read["email"] == "django.core.mail.backends.console.EmailBackend"
 
 
-def test_database_connections_are_kept_and_checked_unless_told_otherwise():
-    kept = read_settings(DEBUG="1")["db"]
-    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
-    assert read_settings(DEBUG="1", CONN_MAX_AGE="0")["db"]["CONN_MAX_AGE"] == 0
-
-
 def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
     read = read_settings(**PRODUCTION_ENV)
     db = read["db"]
@@ -112,7 +114,14 @@ def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
         "db",
         5432,
     )
-    assert read["layer"]["BACKEND"] == "channels_redis.core.RedisChannelLayer"
+    assert read["layer"]["BACKEND"] == "alliance.layers.RedisChannelLayer"
     assert read["layer"]["CONFIG"]["hosts"] == ["redis://redis:6379/0"]
     assert read["debug"] is False
     assert read["hosts"] == ["alliance.example.org"]
+
+
+def test_database_connections_are_kept_and_checked_unless_told_otherwise():
+    kept = read_settings(**PRODUCTION_ENV)["db"]
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
+    per_request = read_settings(**PRODUCTION_ENV, DATABASE_CONN_MAX_AGE="0")["db"]
+    assert (per_request["CONN_MAX_AGE"], per_request["CONN_HEALTH_CHECKS"]) == (0, True)
