@@ -1,0 +1,178 @@
+"""Every role against every action of the API and the pages, as `role_matrix.py` declares.
+
+One world (`roles_world.py`) is built for the module; each (action, role) check runs in a
+savepoint rolled back after it, so one role's write never changes what the next role sees.
+Requests run in-process (DRF's APIClient, Django's test Client) on the test database.
+
+Besides the checks, the tests below fail when an action exists with no line in the matrix (an
+operation of the OpenAPI schema, a route of the URL conf, or a method a route answers), or
+when a line names an action that no longer exists.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+
+import pytest
+from django.db import transaction
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.test import APIClient
+
+from alliance import errors
+from tests.security.role_matrix import API
+from tests.security.roles_world import ROLES, build
+
+LOGIN_PATH = "/connexion/"
+FIGURES: dict[str, list] = {}
+
+
+@contextmanager
+def rolled_back():
+    """A savepoint undone at the end. Marked like TestCase's own blocks so that the services'
+    `atomic(durable=True)` may nest in it, as they do in every test."""
+    atomic = transaction.atomic()
+    atomic._from_testcase = True
+    atomic.__enter__()
+    try:
+        yield
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The world, built once for the module in a transaction rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def refusals(monkeypatch):
+    """Every `NotAllowed` raised during a request: pages catch them and show a message."""
+    raised = []
+    original = errors.NotAllowed.__init__
+
+    def record(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        raised.append(self.code)
+
+    monkeypatch.setattr(errors.NotAllowed, "__init__", record)
+    return raised
+
+
+# --- Outcomes --------------------------------------------------------------------------------
+
+
+def outcome(response, line, refused: list, *, page: bool) -> str:
+    """'allowed', 'denied', or a failure to report."""
+    status = response.status_code
+    code = error_code(response)
+    if status >= 500:
+        return f"server error {status}"
+    if status in (401, 403) or refused or code in line.refused_codes:
+        return "denied"
+    if status == 404 and code in line.empty_codes:
+        return "allowed"
+    if status == 404:
+        return "denied" if line.hides else "404 (the line did not reach its object)"
+    if page and status in (301, 302) and response["Location"].startswith(LOGIN_PATH):
+        return "denied"
+    return "allowed"
+
+
+def error_code(response) -> str | None:
+    if "json" not in response.get("Content-Type", ""):
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    return body.get("code") if isinstance(body, dict) else None
+
+
+def expected(line, role: str) -> str:
+    return "allowed" if role in line.allow else "denied"
+
+
+def resolve(value, world):
+    return value(world) if callable(value) else value
+
+
+def path_parameters(line, world) -> dict:
+    """The `on` of a line, as values: world objects by name (slug for `slug`), or literals."""
+    found = {}
+    for name, value in line.on.items():
+        if isinstance(value, str) and hasattr(world, value):
+            target = getattr(world, value)
+            value = target.slug if name == "slug" else target.pk
+        found[name] = value
+    return found
+
+
+def verdict(action, role, got, want, line, world) -> str | None:
+    if got not in ("allowed", "denied"):
+        return f"{action} as {role}: {got}"
+    if got != want:
+        kind = "UNEXPECTED ALLOW" if got == "allowed" else "unexpected deny"
+        return f"{action} as {role}: {kind}"
+    if line.done is not None and line.done(world) != (got == "allowed"):
+        return f"{action} as {role}: {got}, yet the write {'did not' if got == 'allowed' else 'did'} happen"
+    return None
+
+
+# --- API ----------------------------------------------------------------------------------
+
+
+def schema_operations() -> set[str]:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in schema["paths"].items()
+        for method in operations
+    }
+
+
+def api_request(action, line, world, role):
+    method, template = action.split(" ", 1)
+    client = APIClient()
+    person = world.person(role)
+    if person is not None:
+        client.force_authenticate(person)
+    path = template.format(**path_parameters(line, world))
+    if line.query:
+        path += "?" + "&".join(f"{k}={v}" for k, v in line.query.items())
+    body = resolve(line.body, world)
+    return getattr(client, method.lower())(
+        path, body, format="multipart" if line.multipart else "json"
+    )
+
+
+def test_every_api_operation_has_a_line_in_the_matrix():
+    operations = schema_operations()
+    assert sorted(operations - API.keys()) == [], "operations with no line in role_matrix.API"
+    assert sorted(API.keys() - operations) == [], "lines of role_matrix.API with no operation"
+
+
+@pytest.mark.parametrize("action", sorted(API))
+def test_api_operation_as_every_role(action, world, db, refusals):
+    line = API[action]
+    failures = []
+    for role in ROLES:
+        start = time.perf_counter()
+        with rolled_back():
+            refusals.clear()
+            response = api_request(action, line, world, role)
+            got = outcome(response, line, refusals, page=False)
+            failure = verdict(action, role, got, expected(line, role), line, world)
+        FIGURES.setdefault("api", []).append(time.perf_counter() - start)
+        if failure:
+            failures.append(f"{failure} ({response.status_code} {response.content[:160]!r})")
+    assert failures == [], "\n".join(failures)
