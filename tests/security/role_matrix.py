@@ -13,6 +13,7 @@ schema; `"METHOD frontend:route-name"` for a page; `"channel message-type"` for 
 - `refused_codes`: error codes the product uses to refuse by rule with a 400 (say so here,
   so that the line stays honest); `empty_codes`: 404 codes meaning "nothing to show" to a role
   that may ask (e.g. `no_answer`: your CAE has not answered yet).
+- `refused_to(world)`: a page that refuses by redirecting to this address (with a message).
 - `done(world)`: for writes where it is cheap, whether the write really happened; checked both
   ways (an allowed role wrote, a refused one did not).
 
@@ -25,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.urls import reverse
 
 from tests.security.roles_world import (
     ADMIN,
@@ -63,6 +66,8 @@ class Rule:
     # Codes of a 404 that means "nothing to show you" to a role that may ask.
     empty_codes: frozenset = frozenset()
     multipart: bool = False
+    # Pages that refuse by sending back to the object's page with a message: that address.
+    refused_to: Callable | None = None
 
 
 def rule(allow, *, refused_codes=(), empty_codes=(), **kwargs) -> Rule:
@@ -80,6 +85,15 @@ def pdf_upload():
     from tests.security.roles_world import PDF
 
     return SimpleUploadedFile("annexe.pdf", PDF, content_type="application/pdf")
+
+
+def _ranks(world) -> dict:
+    return {f"rank_{axis}": rank for rank, axis in enumerate(world.extra["axes"], start=1)}
+
+
+def _answer_written(world) -> bool:
+    """An answer created or changed since the world was built."""
+    return world.consultation.answers.filter(updated_at__gt=world.extra["answered_at"]).exists()
 
 
 def _votes(poll) -> bool:
@@ -236,7 +250,7 @@ API = {
     "GET /api/notifications/unread-count/": rule(SIGNED_IN),
     "POST /api/notifications/mark-read/": rule(SIGNED_IN, body={}),
     "GET /api/notifications/preference/": rule(SIGNED_IN),
-    "PUT /api/notifications/preference/": rule(SIGNED_IN, body={"email_frequency": "never"}),
+    "PUT /api/notifications/preference/": rule(SIGNED_IN, body={"email_frequency": "off"}),
     "GET /api/search/comments/": rule(SIGNED_IN, query={"q": "soutiens"}),
     # Synthesis of the debate.
     # Public by the area's choice (aggregates and points, no author names:
@@ -296,7 +310,7 @@ API = {
         STEERING_UP,
         on={"slug": "review_document", "id": "remark"},
         hides=True,
-        body={"status": "accepted", "reply": "Merci."},
+        body={"status": "answered", "reply": "Merci."},
     ),
     "GET /api/documents/{slug}/attachments/": rule(
         SIGNED_IN, on={"slug": "review_document"}, hides=True
@@ -375,5 +389,259 @@ API = {
     "GET /api/polls/{id}/ballots.csv": rule(SECRETARIAT_UP, on={"id": "closed_poll"}),
     "POST /api/polls/{id}/receipt-check/": rule(
         SIGNED_IN, on={"id": "closed_poll"}, body={"receipt": "x" * 20}
+    ),
+}
+
+
+# --- Pages: every route of frontend/urls.py (and the language switch) ------------------------
+# Keys are "METHOD route-name". Pages that only read answer GET; the POST lines are the forms.
+# Refused pages answer 403, a 404 where `hides`, send the anonymous to the login page, or show
+# the refusal (a `NotAllowed`) as a message on the page they redirect to.
+
+PROPOSAL = {"slug": "proposal"}
+DRAFT_PROPOSAL = {"slug": "draft_proposal"}
+THREAD = {"thread_id": "thread"}
+COMMENT = {"comment_id": "comment"}
+DRAFT_DOCUMENT = {"slug": "draft_document"}
+REVIEW_DOCUMENT = {"slug": "review_document"}
+ASSEMBLY = {"slug": "assembly"}
+CONSULTATION = {"slug": "consultation"}
+
+PAGES = {
+    "GET set_language": rule(EVERYONE),
+    "POST set_language": rule(EVERYONE, body={"language": "en", "next": "/"}),
+    # Home, accounts.
+    "GET frontend:home": rule(EVERYONE),
+    "GET frontend:login": rule(EVERYONE),
+    "POST frontend:logout": rule(EVERYONE),
+    "GET frontend:profile": rule(SIGNED_IN),
+    "POST frontend:profile": rule(
+        SIGNED_IN, body={"first_name": "Claude", "last_name": "Dupont", "email": "c@example.org"}
+    ),
+    "POST frontend:token_regenerate": rule(SIGNED_IN),
+    "GET frontend:password_change": rule(SIGNED_IN),
+    "GET frontend:password_change_done": rule(SIGNED_IN),
+    "GET frontend:password_reset": rule(EVERYONE),
+    "GET frontend:password_reset_done": rule(EVERYONE),
+    "GET frontend:password_reset_confirm": rule(EVERYONE, on={"uidb64": "MQ", "token": "x-y"}),
+    "GET frontend:password_reset_complete": rule(EVERYONE),
+    # Directory.
+    "GET frontend:directory": rule(EVERYONE),
+    "GET frontend:organisation": rule(EVERYONE, on={"slug": "cae"}),
+    "GET frontend:networks": rule(EVERYONE),
+    # Proposals.
+    "GET frontend:proposals": rule(EVERYONE),
+    "GET frontend:proposal_create": rule(MEMBERS | {ADMIN}, hides=True),
+    "POST frontend:proposal_create": rule(
+        MEMBERS | {ADMIN}, body={"title": "Par la page", "body": "Texte."}, hides=True
+    ),
+    "GET frontend:proposal": rule(THIS_CAE | STEERING_UP, on=DRAFT_PROPOSAL, hides=True),
+    "GET frontend:proposal_edit": rule(THIS_CAE | STEERING_UP, on=DRAFT_PROPOSAL, hides=True),
+    "POST frontend:proposal_edit": rule(
+        THIS_CAE | STEERING_UP,
+        on=DRAFT_PROPOSAL,
+        body={"title": "Brouillon de A", "body": "Revu.", "expected_version": 1},
+        hides=True,
+    ),
+    "POST frontend:proposal_status": rule(
+        THIS_CAE | STEERING_UP,
+        on=DRAFT_PROPOSAL,
+        body={"status": "withdrawn"},
+        hides=True,
+        done=lambda w: (
+            w.draft_proposal.__class__.objects.get(pk=w.draft_proposal.pk).status == "withdrawn"
+        ),
+    ),
+    "GET frontend:proposal_version": rule(EVERYONE, on={**PROPOSAL, "number": 1}),
+    "GET frontend:proposal_diff": rule(EVERYONE, on=PROPOSAL),
+    # Refused: back to the proposal, with a message saying who may amend.
+    "GET frontend:amendment_create": rule(
+        MEMBERS, on=PROPOSAL, refused_to=lambda w: w.proposal.get_absolute_url()
+    ),
+    "POST frontend:amendment_create": rule(
+        MEMBERS,
+        on=PROPOSAL,
+        refused_to=lambda w: w.proposal.get_absolute_url(),
+        body={"paragraph": 0, "replacement_text": "Autre.", "rationale": "Oui.", "base_version": 1},
+        done=lambda w: w.proposal.amendments.count() == 2,
+    ),
+    "GET frontend:amendment": rule(EVERYONE, on={**PROPOSAL, "pk": "amendment"}),
+    "POST frontend:amendment_decide": rule(
+        STEERING_UP,
+        on={**PROPOSAL, "pk": "amendment"},
+        body={"decision": "reject", "reason": "Non."},
+    ),
+    "POST frontend:amendment_withdraw": rule(
+        THIS_CAE,
+        on={**PROPOSAL, "pk": "amendment"},
+        done=lambda w: w.amendment.__class__.objects.get(pk=w.amendment.pk).status == "withdrawn",
+    ),
+    "GET frontend:workshop_board": rule(EVERYONE, on=PROPOSAL),
+    "POST frontend:workshop_board": rule(
+        SIGNED_IN, on=PROPOSAL, body={"kind": "fear", "text": "Une crainte."}
+    ),
+    "GET frontend:workshop_csv": rule(EVERYONE, on=PROPOSAL),
+    "POST frontend:note_endorse": rule(
+        MEMBERS, on={**PROPOSAL, "pk": "note"}, body={"endorsed": "1"}
+    ),
+    "GET frontend:proposal_positions": rule(EVERYONE, on=PROPOSAL),
+    "POST frontend:proposal_positions": rule(
+        DELEGATES | STEERING_UP,
+        on=PROPOSAL,
+        body=lambda w: {"network": w.network.slug, "position": "opposes"},
+    ),
+    # Consultation.
+    "GET frontend:consultations": rule(EVERYONE),
+    "GET frontend:consultation-create": rule(STEERING_UP),
+    "POST frontend:consultation-create": rule(
+        STEERING_UP,
+        body={
+            "title": "Par la page",
+            "slug": "par-la-page",
+            "opens_at": "2030-01-01 00:00",
+            "closes_at": "2030-02-01 00:00",
+            "axes": "Un\nDeux",
+            "respondents": "members",
+            "results_visibility": "always",
+            "weighting": "one_per_organisation",
+            "weight_cap_share": "0.100",
+        },
+    ),
+    "GET frontend:consultation": rule(EVERYONE, on=CONSULTATION),
+    "GET frontend:consultation-answer": rule(DELEGATES, on=CONSULTATION),
+    "POST frontend:consultation-answer": rule(
+        DELEGATES, on=CONSULTATION, body=lambda w: _ranks(w), done=_answer_written
+    ),
+    "GET frontend:consultation-territorial": rule(FACILITATORS, on=CONSULTATION),
+    "POST frontend:consultation-territorial": rule(
+        FACILITATORS,
+        on=CONSULTATION,
+        body=lambda w: {
+            **_ranks(w),
+            "organisation": w.other_cae.pk,
+            "meeting_name": "Rencontre de Lyon",
+            "meeting_date": "2018-05-01",
+        },
+        done=_answer_written,
+    ),
+    "GET frontend:consultation-results": rule(EVERYONE, on=CONSULTATION),
+    # Debates.
+    "GET frontend:debates": rule(EVERYONE),
+    "GET frontend:debate_search": rule(SIGNED_IN, query={"q": "soutiens"}),
+    "GET frontend:moderation": rule(SECRETARIAT_UP),
+    "GET frontend:thread": rule(SIGNED_IN, on=THREAD),
+    "POST frontend:comment_post": rule(SIGNED_IN, on=THREAD, body={"body": "Par la page."}),
+    "POST frontend:thread_follow": rule(SIGNED_IN, on=THREAD, body={"follow": "1"}),
+    "GET frontend:comment_edit": rule({DELEGATE}, on=COMMENT),
+    "POST frontend:comment_edit": rule({DELEGATE}, on=COMMENT, body={"body": "Revu."}),
+    "GET frontend:comment_delete": rule({DELEGATE}, on=COMMENT),
+    "POST frontend:comment_delete": rule({DELEGATE}, on=COMMENT),
+    "GET frontend:comment_history": rule(SIGNED_IN, on=COMMENT),
+    "GET frontend:comment_reply": rule(SIGNED_IN, on=COMMENT),
+    "POST frontend:comment_react": rule(
+        SIGNED_IN - {DELEGATE}, on=COMMENT, body={"kind": "agree"}, refused_codes={"own_comment"}
+    ),
+    "GET frontend:comment_report": rule(SIGNED_IN, on=COMMENT),
+    "POST frontend:comment_report": rule(SIGNED_IN, on=COMMENT, body={"reason": "Hors sujet."}),
+    "GET frontend:comment_hide": rule(SECRETARIAT_UP, on=COMMENT),
+    "POST frontend:comment_hide": rule(SECRETARIAT_UP, on=COMMENT, body={"reason": "Non."}),
+    "GET frontend:comment_unhide": rule(SECRETARIAT_UP, on=COMMENT),
+    "POST frontend:comment_unhide": rule(SECRETARIAT_UP, on=COMMENT, body={"reason": "Oui."}),
+    "POST frontend:reports_dismiss": rule(SECRETARIAT_UP, on=COMMENT, body={"reason": "Rien."}),
+    "GET frontend:notifications": rule(SIGNED_IN),
+    "POST frontend:notifications": rule(SIGNED_IN, body={"email_frequency": "off"}),
+    "POST frontend:notifications_read": rule(SIGNED_IN, body={}),
+    # Synthesis.
+    "GET frontend:synthesis": rule(EVERYONE, on=THREAD),
+    "POST frontend:synthesis-pin": rule(
+        STEERING_UP,
+        on=THREAD,
+        body=lambda w: {"comment": w.comment.pk, "summary": "Un point.", "kind": "other"},
+    ),
+    "POST frontend:synthesis-unpin": rule(STEERING_UP, on={**THREAD, "pin_id": "pin"}),
+    "POST frontend:point-mark": rule({DELEGATE} | FACILITATORS, on=COMMENT, body={"is_point": "0"}),
+    # Documents.
+    "GET frontend:documents": rule(EVERYONE),
+    "GET frontend:document_create": rule(STEERING_UP),
+    "POST frontend:document_create": rule(
+        STEERING_UP, body={"title": "Par la page", "kind": "other", "body": "Texte."}
+    ),
+    "GET frontend:document": rule(SIGNED_IN, on=DRAFT_DOCUMENT, hides=True),
+    "GET frontend:document_edit": rule(STEERING_UP, on=DRAFT_DOCUMENT, hides=True),
+    "POST frontend:document_edit": rule(
+        STEERING_UP,
+        on=DRAFT_DOCUMENT,
+        body=lambda w: {"title": "Revu", "body": "Revu.", "revision": w.draft_document.revision},
+        hides=True,
+    ),
+    "POST frontend:document_transition": rule(
+        STEERING_UP, on=DRAFT_DOCUMENT, body={"to": "published"}, hides=True
+    ),
+    "GET frontend:document_versions": rule(SIGNED_IN, on=REVIEW_DOCUMENT, hides=True),
+    "GET frontend:document_review": rule(SIGNED_IN, on=REVIEW_DOCUMENT, hides=True),
+    "POST frontend:document_remark": rule(
+        MEMBERS, on={**REVIEW_DOCUMENT, "index": 0}, body={"body": "Par la page."}, hides=True
+    ),
+    "POST frontend:document_remark_answer": rule(
+        STEERING_UP,
+        on={**REVIEW_DOCUMENT, "pk": "remark"},
+        body={"status": "answered", "reply": "Merci."},
+        hides=True,
+    ),
+    "POST frontend:document_attachment_upload": rule(
+        STEERING_UP,
+        on=REVIEW_DOCUMENT,
+        body=lambda w: {"file": pdf_upload()},
+        hides=True,
+    ),
+    "GET frontend:document_attachment": rule(
+        SIGNED_IN, on={**REVIEW_DOCUMENT, "pk": "attachment"}, hides=True
+    ),
+    "GET frontend:document_export": rule(
+        SIGNED_IN, on={**REVIEW_DOCUMENT, "fmt": "md"}, hides=True
+    ),
+    # Assemblies.
+    "GET frontend:assemblies": rule(SIGNED_IN),
+    "GET frontend:assembly-create": rule(SECRETARIAT_UP),
+    "POST frontend:assembly-create": rule(
+        SECRETARIAT_UP,
+        body={
+            "title": "Par la page",
+            "starts_on": "2030-01-01",
+            "ends_on": "2030-01-02",
+            "weight_rule": "one_per_organisation",
+            "quorum_share": "0.5",
+            "max_proxies_per_delegate": 2,
+        },
+    ),
+    "GET frontend:assembly": rule(SIGNED_IN, on=ASSEMBLY),
+    # The delegate's own CAE's proxy, given in `proxy_assembly`: withdrawn by its delegate.
+    "POST frontend:assembly-delegate-action": rule(
+        {DELEGATE},
+        on={"slug": "proxy_assembly"},
+        body=lambda w: {"action": "proxy_withdraw", "proxy": w.proxy.pk},
+        refused_codes={"no_organisation"},
+        done=lambda w: w.proxy.__class__.objects.get(pk=w.proxy.pk).status == "withdrawn",
+    ),
+    "GET frontend:assembly-console": rule(SECRETARIAT_UP, on=ASSEMBLY),
+    "POST frontend:assembly-console-action": rule(
+        SECRETARIAT_UP,
+        on=ASSEMBLY,
+        body=lambda w: {"action": "check_out", "organisation": w.cae.pk},
+    ),
+    "GET frontend:assembly-minutes": rule(SIGNED_IN, on=ASSEMBLY),
+    "GET frontend:assembly-projector": rule(SIGNED_IN, on=ASSEMBLY),
+    "GET frontend:poll": rule(SIGNED_IN, on={"pk": "open_poll"}),
+    "POST frontend:poll": rule(
+        {DELEGATE},
+        on={"pk": "open_poll"},
+        body=lambda w: {"organisation": w.cae.pk, "choice": "yes"},
+        done=lambda w: _votes(w.open_poll),
+    ),
+    # A closed poll's results before publication: the others are sent back to the poll.
+    "GET frontend:poll-results": rule(
+        SECRETARIAT_UP,
+        on={"pk": "closed_poll"},
+        refused_to=lambda w: reverse("frontend:poll", kwargs={"pk": w.closed_poll.pk}),
     ),
 }

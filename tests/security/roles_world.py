@@ -134,7 +134,9 @@ def build() -> World:
         respondents=Respondents.DELEGATES,
     )
     axes = list(consult.axes.values_list("pk", flat=True))
-    consultation.answer_submit(actor=delegate, consultation=consult, organisation=cae, ranking=axes)
+    answer = consultation.answer_submit(
+        actor=delegate, consultation=consult, organisation=cae, ranking=axes
+    )
 
     # Debate on the open proposal: a comment of this CAE's delegate, reported, pinned.
     thread = deliberation.thread_for(proposal)
@@ -229,7 +231,7 @@ def build() -> World:
         proxy_assembly=proxy_assembly,
         proxy=proxy,
         empty_assembly=empty_assembly,
-        extra={"axes": axes},
+        extra={"axes": axes, "answered_at": answer.updated_at},
     )
 
 

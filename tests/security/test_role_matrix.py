@@ -15,12 +15,16 @@ import time
 from contextlib import contextmanager
 
 import pytest
+from django.conf import settings
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
 
 from alliance import errors
-from tests.security.role_matrix import API
+from tests.security import site
+from tests.security.role_matrix import API, PAGES
 from tests.security.roles_world import ROLES, build
 
 LOGIN_PATH = "/connexion/"
@@ -56,35 +60,41 @@ def world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def refusals(monkeypatch):
-    """Every `NotAllowed` raised during a request: pages catch them and show a message."""
+    """The codes of the domain errors raised during a request ("not_allowed" standing for
+    every `NotAllowed`): pages catch them and show their message."""
     raised = []
-    original = errors.NotAllowed.__init__
+    original = errors.AllianceError.__init__
 
     def record(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        raised.append(self.code)
+        raised.append("not_allowed" if isinstance(self, errors.NotAllowed) else self.code)
 
-    monkeypatch.setattr(errors.NotAllowed, "__init__", record)
+    monkeypatch.setattr(errors.AllianceError, "__init__", record)
     return raised
 
 
 # --- Outcomes --------------------------------------------------------------------------------
 
 
-def outcome(response, line, refused: list, *, page: bool) -> str:
+def outcome(response, line, refused: list, world, *, page: bool) -> str:
     """'allowed', 'denied', or a failure to report."""
     status = response.status_code
     code = error_code(response)
     if status >= 500:
         return f"server error {status}"
-    if status in (401, 403) or refused or code in line.refused_codes:
+    refused_by_rule = "not_allowed" in refused or line.refused_codes & {code, *refused}
+    if status in (401, 403) or refused_by_rule:
         return "denied"
     if status == 404 and code in line.empty_codes:
         return "allowed"
     if status == 404:
         return "denied" if line.hides else "404 (the line did not reach its object)"
-    if page and status in (301, 302) and response["Location"].startswith(LOGIN_PATH):
-        return "denied"
+    if page and status in (301, 302):
+        location = response["Location"]
+        if location.startswith(LOGIN_PATH) or (
+            line.refused_to is not None and location == line.refused_to(world)
+        ):
+            return "denied"
     return "allowed"
 
 
@@ -170,9 +180,82 @@ def test_api_operation_as_every_role(action, world, db, refusals):
         with rolled_back():
             refusals.clear()
             response = api_request(action, line, world, role)
-            got = outcome(response, line, refusals, page=False)
+            got = outcome(response, line, refusals, world, page=False)
             failure = verdict(action, role, got, expected(line, role), line, world)
         FIGURES.setdefault("api", []).append(time.perf_counter() - start)
         if failure:
             failures.append(f"{failure} ({response.status_code} {response.content[:160]!r})")
+    assert failures == [], "\n".join(failures)
+
+
+# --- Pages --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sessions(world):
+    """A session cookie per signed-in role (a fresh client per check carries it)."""
+    cookies = {}
+    for role in ROLES:
+        person = world.person(role)
+        if person is not None:
+            client = Client()
+            client.force_login(person)
+            cookies[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return cookies
+
+
+def page_routes() -> dict[str, str]:
+    """Route name -> path template, for every page route of the URL conf."""
+    return {route.name: route.template for route in site.page_routes()}
+
+
+def page_request(action, line, world, role, sessions):
+    method, name = action.split(" ", 1)
+    client = Client()
+    if role in sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+    path = reverse(name, kwargs=path_parameters(line, world))
+    if line.query:
+        path += "?" + "&".join(f"{k}={v}" for k, v in line.query.items())
+    if method == "GET":
+        return client.get(path)
+    return client.post(path, resolve(line.body, world) or {})
+
+
+def test_every_page_route_has_a_line_in_the_matrix(world, db, sessions):
+    """Every route has a line; a route that answers GET has a GET line, one that refuses
+    GET (405) has a POST line (writes through GET+POST views are declared as POST lines)."""
+    declared = {action.split(" ", 1)[1] for action in PAGES}
+    routes = page_routes()
+    assert sorted(routes.keys() - declared) == [], "page routes with no line in PAGES"
+    assert sorted(declared - routes.keys()) == [], "lines of PAGES with no route"
+    missing = []
+    for name in routes:
+        lines = [action for action in PAGES if action.split(" ", 1)[1] == name]
+        line = PAGES[lines[0]]
+        with rolled_back():
+            client = Client()
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions["admin"]
+            answers_get = client.get(reverse(name, kwargs=path_parameters(line, world)))
+        wanted = "POST" if answers_get.status_code == 405 else "GET"
+        if f"{wanted} {name}" not in PAGES:
+            missing.append(f"{wanted} {name}")
+    assert missing == []
+
+
+@pytest.mark.parametrize("action", sorted(PAGES))
+def test_page_as_every_role(action, world, db, refusals, sessions):
+    line = PAGES[action]
+    failures = []
+    for role in ROLES:
+        start = time.perf_counter()
+        with rolled_back():
+            refusals.clear()
+            response = page_request(action, line, world, role, sessions)
+            got = outcome(response, line, refusals, world, page=True)
+            failure = verdict(action, role, got, expected(line, role), line, world)
+        FIGURES.setdefault("pages", []).append(time.perf_counter() - start)
+        if failure:
+            where = response.get("Location", "")
+            failures.append(f"{failure} ({response.status_code} {where} {refusals})")
     assert failures == [], "\n".join(failures)
