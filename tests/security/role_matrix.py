@@ -645,3 +645,27 @@ PAGES = {
         refused_to=lambda w: reverse("frontend:poll", kwargs={"pk": w.closed_poll.pk}),
     ),
 }
+
+
+# --- WebSocket: every message type of every channel, and the connection itself ---------------
+# Keys are "channel message-type" ("connect" is opening the socket). The assembly channel is
+# that of `assembly`, where this CAE and the other are seated; the thread channel that of the
+# debate on the open proposal. Signed-in roles connect with their session, except for `auth`,
+# sent on a connection without one with the role's API token (a made-up one when anonymous).
+# `vote` casts this CAE's ballot in a poll opened afresh for each role.
+# Refused means an `error` whose code is in WS_REFUSALS, or a close with a code of WS_CLOSES.
+
+WS_REFUSALS = {"not_allowed", "not_authenticated", "forbidden", "not_entitled"}
+WS_CLOSES = {4401, 4403}
+
+WEBSOCKET = {
+    "assemblies connect": rule(SIGNED_IN),
+    "assemblies auth": rule(SIGNED_IN),
+    # Answered before authentication: it tells a client the connection is alive, nothing more.
+    "assemblies ping": rule(EVERYONE),
+    "assemblies sync": rule(SIGNED_IN),
+    "assemblies vote": rule({DELEGATE}, done=lambda w: _votes(w.extra["live_poll"])),
+    "threads connect": rule(SIGNED_IN),
+    "threads ping": rule(SIGNED_IN),
+    "threads sync": rule(SIGNED_IN),
+}
