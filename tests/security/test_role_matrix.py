@@ -23,8 +23,8 @@ from rest_framework.test import APIClient
 
 from alliance import errors
 from tests.security import site
-from tests.security.role_matrix import API, PAGES
-from tests.security.roles_world import ROLES, build
+from tests.security.role_matrix import API, EVERYONE, PAGES, rule
+from tests.security.roles_world import DELEGATE, MEMBER, ROLES, build
 
 LOGIN_PATH = "/connexion/"
 
@@ -255,3 +255,45 @@ def test_page_as_every_role(action, world, db, refusals, sessions):
             where = response.get("Location", "")
             failures.append(f"{failure} ({response.status_code} {where} {refusals})")
     assert failures == [], "\n".join(failures)
+
+
+# --- The checker itself -----------------------------------------------------------------------
+
+
+class FakeResponse(dict):
+    def __init__(self, status_code, headers=None):
+        super().__init__({"Content-Type": "text/html", **(headers or {})})
+        self.status_code = status_code
+
+
+@pytest.mark.parametrize(
+    ("status", "headers", "refused", "page", "got"),
+    [
+        (200, None, [], False, "allowed"),
+        (400, None, [], False, "allowed"),  # passed the rules, then a validation error
+        (409, None, [], False, "allowed"),
+        (401, None, [], False, "denied"),
+        (403, None, [], False, "denied"),
+        (302, {"Location": "/connexion/?next=/profil/"}, [], True, "denied"),
+        (302, {"Location": "/debats/1/"}, ["not_allowed"], True, "denied"),  # shown as a message
+        (302, {"Location": "/debats/1/"}, ["invalid"], True, "allowed"),
+        (404, None, [], False, "404 (the line did not reach its object)"),
+        (500, None, [], False, "server error 500"),
+    ],
+)
+def test_the_checker_tells_allowed_from_denied(status, headers, refused, page, got):
+    line = rule(EVERYONE)
+    assert outcome(FakeResponse(status, headers), line, refused, None, page=page) == got
+
+
+def test_the_checker_reports_unexpected_allows_and_denies_and_unwritten_writes():
+    line = rule({DELEGATE}, done=lambda world: world)
+    assert verdict("x", MEMBER, "allowed", "denied", line, True) == "x as member: UNEXPECTED ALLOW"
+    assert verdict("x", DELEGATE, "denied", "allowed", line, False) == (
+        "x as delegate of this CAE: unexpected deny"
+    )
+    assert "did not happen" in verdict("x", DELEGATE, "allowed", "allowed", line, False)
+    assert "did happen" in verdict("x", MEMBER, "denied", "denied", line, True)
+    assert verdict("x", DELEGATE, "allowed", "allowed", line, True) is None
+    hidden = rule({DELEGATE}, hides=True)
+    assert outcome(FakeResponse(404), hidden, [], None, page=False) == "denied"
