@@ -87,6 +87,11 @@ def pdf_upload():
     return SimpleUploadedFile("annexe.pdf", PDF, content_type="application/pdf")
 
 
+def _fresh(obj):
+    """The object as the database has it now."""
+    return obj.__class__.objects.get(pk=obj.pk)
+
+
 def _ranks(world) -> dict:
     return {f"rank_{axis}": rank for rank, axis in enumerate(world.extra["axes"], start=1)}
 
@@ -219,9 +224,16 @@ API = {
     "DELETE /api/threads/{thread_id}/follow/": rule(SIGNED_IN, on={"thread_id": "thread"}),
     "GET /api/comments/{comment_id}/": rule(SIGNED_IN, on={"comment_id": "comment"}),
     "PATCH /api/comments/{comment_id}/": rule(
-        {DELEGATE}, on={"comment_id": "comment"}, body={"body": "Je soutiens toujours."}
+        {DELEGATE},
+        on={"comment_id": "comment"},
+        body={"body": "Je soutiens toujours."},
+        done=lambda w: _fresh(w.comment).body == "Je soutiens toujours.",
     ),
-    "DELETE /api/comments/{comment_id}/": rule({DELEGATE}, on={"comment_id": "comment"}),
+    "DELETE /api/comments/{comment_id}/": rule(
+        {DELEGATE},
+        on={"comment_id": "comment"},
+        done=lambda w: _fresh(w.comment).status == "deleted",
+    ),
     "GET /api/comments/{comment_id}/revisions/": rule(SIGNED_IN, on={"comment_id": "comment"}),
     "PUT /api/comments/{comment_id}/reaction/": rule(
         SIGNED_IN - {DELEGATE},
@@ -235,7 +247,10 @@ API = {
         SIGNED_IN, on={"comment_id": "comment"}, body={"reason": "Hors sujet."}
     ),
     "POST /api/comments/{comment_id}/hide/": rule(
-        SECRETARIAT_UP, on={"comment_id": "comment"}, body={"reason": "Hors charte."}
+        SECRETARIAT_UP,
+        on={"comment_id": "comment"},
+        body={"reason": "Hors charte."},
+        done=lambda w: _fresh(w.comment).status == "hidden",
     ),
     "POST /api/comments/{comment_id}/unhide/": rule(
         SECRETARIAT_UP, on={"comment_id": "comment"}, body={"reason": "Rétabli."}
@@ -360,9 +375,15 @@ API = {
         on={"id": "empty_assembly"},
         body=lambda w: {"giver": w.cae.pk, "holder": w.person(OTHER_DELEGATE).pk},
     ),
-    "POST /api/proxies/{id}/validate/": rule(SECRETARIAT_UP, on={"id": "proxy"}),
+    "POST /api/proxies/{id}/validate/": rule(
+        SECRETARIAT_UP, on={"id": "proxy"}, done=lambda w: _fresh(w.proxy).status == "validated"
+    ),
     "POST /api/proxies/{id}/refuse/": rule(SECRETARIAT_UP, on={"id": "proxy"}),
-    "POST /api/proxies/{id}/withdraw/": rule({DELEGATE} | SECRETARIAT_UP, on={"id": "proxy"}),
+    "POST /api/proxies/{id}/withdraw/": rule(
+        {DELEGATE} | SECRETARIAT_UP,
+        on={"id": "proxy"},
+        done=lambda w: _fresh(w.proxy).status == "withdrawn",
+    ),
     "GET /api/assemblies/{id}/polls/": rule(SIGNED_IN, on={"id": "assembly"}),
     "POST /api/assemblies/{id}/polls/": rule(
         SECRETARIAT_UP,
@@ -374,8 +395,16 @@ API = {
     "GET /api/assemblies/{id}/attendance.csv": rule(SIGNED_IN, on={"id": "assembly"}),
     "GET /api/assemblies/{id}/polls.csv": rule(SIGNED_IN, on={"id": "assembly"}),
     "GET /api/polls/{id}/": rule(SIGNED_IN, on={"id": "open_poll"}),
-    "POST /api/polls/{id}/open/": rule(SECRETARIAT_UP, on={"id": "draft_poll"}),
-    "POST /api/polls/{id}/close/": rule(SECRETARIAT_UP, on={"id": "open_poll"}),
+    "POST /api/polls/{id}/open/": rule(
+        SECRETARIAT_UP,
+        on={"id": "draft_poll"},
+        done=lambda w: _fresh(w.draft_poll).status == "open",
+    ),
+    "POST /api/polls/{id}/close/": rule(
+        SECRETARIAT_UP,
+        on={"id": "open_poll"},
+        done=lambda w: _fresh(w.open_poll).status == "closed",
+    ),
     "POST /api/polls/{id}/publish/": rule(SECRETARIAT_UP, on={"id": "closed_poll"}),
     # An online ballot for this CAE (paper ballots by the tellers: tests/assemblies).
     "POST /api/polls/{id}/votes/": rule(
@@ -533,7 +562,12 @@ PAGES = {
     "POST frontend:comment_post": rule(SIGNED_IN, on=THREAD, body={"body": "Par la page."}),
     "POST frontend:thread_follow": rule(SIGNED_IN, on=THREAD, body={"follow": "1"}),
     "GET frontend:comment_edit": rule({DELEGATE}, on=COMMENT),
-    "POST frontend:comment_edit": rule({DELEGATE}, on=COMMENT, body={"body": "Revu."}),
+    "POST frontend:comment_edit": rule(
+        {DELEGATE},
+        on=COMMENT,
+        body={"body": "Revu."},
+        done=lambda w: _fresh(w.comment).body == "Revu.",
+    ),
     "GET frontend:comment_delete": rule({DELEGATE}, on=COMMENT),
     "POST frontend:comment_delete": rule({DELEGATE}, on=COMMENT),
     "GET frontend:comment_history": rule(SIGNED_IN, on=COMMENT),
@@ -544,7 +578,12 @@ PAGES = {
     "GET frontend:comment_report": rule(SIGNED_IN, on=COMMENT),
     "POST frontend:comment_report": rule(SIGNED_IN, on=COMMENT, body={"reason": "Hors sujet."}),
     "GET frontend:comment_hide": rule(SECRETARIAT_UP, on=COMMENT),
-    "POST frontend:comment_hide": rule(SECRETARIAT_UP, on=COMMENT, body={"reason": "Non."}),
+    "POST frontend:comment_hide": rule(
+        SECRETARIAT_UP,
+        on=COMMENT,
+        body={"reason": "Non."},
+        done=lambda w: _fresh(w.comment).status == "hidden",
+    ),
     "GET frontend:comment_unhide": rule(SECRETARIAT_UP, on=COMMENT),
     "POST frontend:comment_unhide": rule(SECRETARIAT_UP, on=COMMENT, body={"reason": "Oui."}),
     "POST frontend:reports_dismiss": rule(SECRETARIAT_UP, on=COMMENT, body={"reason": "Rien."}),
@@ -575,12 +614,20 @@ PAGES = {
         hides=True,
     ),
     "POST frontend:document_transition": rule(
-        STEERING_UP, on=DRAFT_DOCUMENT, body={"to": "published"}, hides=True
+        STEERING_UP,
+        on=DRAFT_DOCUMENT,
+        body={"to": "published"},
+        hides=True,
+        done=lambda w: _fresh(w.draft_document).status == "published",
     ),
     "GET frontend:document_versions": rule(SIGNED_IN, on=REVIEW_DOCUMENT, hides=True),
     "GET frontend:document_review": rule(SIGNED_IN, on=REVIEW_DOCUMENT, hides=True),
     "POST frontend:document_remark": rule(
-        MEMBERS, on={**REVIEW_DOCUMENT, "index": 0}, body={"body": "Par la page."}, hides=True
+        MEMBERS,
+        on={**REVIEW_DOCUMENT, "index": 0},
+        body={"body": "Par la page."},
+        hides=True,
+        done=lambda w: w.review_document.remarks.count() == 2,
     ),
     "POST frontend:document_remark_answer": rule(
         STEERING_UP,
