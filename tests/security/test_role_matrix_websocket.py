@@ -120,12 +120,15 @@ async def websocket_check(action, world, role, credentials) -> str:
 
 
 @pytest.fixture
-def short_auth_timeout(settings):
+def live_settings(settings):
+    """A short auth deadline; the synthesis recomputed at once, not in a timer thread that
+    would outlive this transactional test's data."""
     settings.LIVE_AUTH_TIMEOUT = 0.3
+    settings.SYNTHESIS_RECOMPUTE_DELAY = 0
 
 
 @pytest.mark.django_db(transaction=True)
-async def test_every_websocket_message_as_every_role(short_auth_timeout):
+async def test_every_websocket_message_as_every_role(live_settings):
     world = await database_sync_to_async(build)()
     credentials = await database_sync_to_async(_credentials)(world)
     failures = []
