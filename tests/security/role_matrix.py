@@ -143,7 +143,9 @@ API = {
     "GET /api/proposals/{id}/versions/{number}/": rule(
         EVERYONE, on={"id": "proposal", "number": 1}
     ),
-    "GET /api/proposals/{id}/diff/": rule(EVERYONE, on={"id": "proposal"}),
+    "GET /api/proposals/{id}/diff/": rule(
+        EVERYONE, on={"id": "proposal"}, query={"from": 1, "to": 1}
+    ),
     "GET /api/proposals/{id}/amendments/": rule(EVERYONE, on={"id": "proposal"}),
     "POST /api/proposals/{id}/amendments/": rule(
         MEMBERS,
@@ -243,8 +245,12 @@ API = {
     ),
     # Withdrawing one's own reaction (none here) needs no right.
     "DELETE /api/comments/{comment_id}/reaction/": rule(SIGNED_IN, on={"comment_id": "comment"}),
+    # The other CAE's delegate has reported it already: a 409 for it, after the rules.
     "POST /api/comments/{comment_id}/reports/": rule(
-        SIGNED_IN, on={"comment_id": "comment"}, body={"reason": "Hors sujet."}
+        SIGNED_IN - {DELEGATE},
+        on={"comment_id": "comment"},
+        body={"reason": "Hors sujet."},
+        refused_codes={"own_comment"},  # 400: nobody reports their own comment
     ),
     "POST /api/comments/{comment_id}/hide/": rule(
         SECRETARIAT_UP,
@@ -576,7 +582,12 @@ PAGES = {
         SIGNED_IN - {DELEGATE}, on=COMMENT, body={"kind": "agree"}, refused_codes={"own_comment"}
     ),
     "GET frontend:comment_report": rule(SIGNED_IN, on=COMMENT),
-    "POST frontend:comment_report": rule(SIGNED_IN, on=COMMENT, body={"reason": "Hors sujet."}),
+    "POST frontend:comment_report": rule(
+        SIGNED_IN - {DELEGATE},
+        on=COMMENT,
+        body={"reason": "Hors sujet."},
+        refused_codes={"own_comment"},
+    ),
     "GET frontend:comment_hide": rule(SECRETARIAT_UP, on=COMMENT),
     "POST frontend:comment_hide": rule(
         SECRETARIAT_UP,
