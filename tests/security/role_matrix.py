@@ -27,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.security.roles_world import (
@@ -35,6 +36,7 @@ from tests.security.roles_world import (
     DELEGATE,
     MEMBER,
     OTHER_DELEGATE,
+    PDF,
     ROLES,
     SECRETARIAT,
     STEERING,
@@ -42,7 +44,6 @@ from tests.security.roles_world import (
 
 EVERYONE = frozenset(ROLES)
 SIGNED_IN = EVERYONE - {ANONYMOUS}
-NOBODY = frozenset()
 # People of a member CAE: the steering committee member belongs to one too.
 MEMBERS = frozenset({MEMBER, DELEGATE, OTHER_DELEGATE, STEERING})
 THIS_CAE = frozenset({MEMBER, DELEGATE})
@@ -80,10 +81,6 @@ def rule(allow, *, refused_codes=(), empty_codes=(), **kwargs) -> Rule:
 
 
 def pdf_upload():
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from tests.security.roles_world import PDF
-
     return SimpleUploadedFile("annexe.pdf", PDF, content_type="application/pdf")
 
 
