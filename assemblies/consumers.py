@@ -40,6 +40,8 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_UNAVAILABLE = 4503  # the database is unreachable: reconnect with backoff
 
 MAX_MESSAGE_BYTES = 64 * 1024
+# The messages a client may send, each handled by `on_<type>` (the role matrix lists them).
+MESSAGE_TYPES = ("auth", "vote", "sync", "ping")
 MAX_REQUEST_ID = 100
 
 MESSAGES = {
@@ -98,7 +100,7 @@ def parse_message(text: str) -> dict:
     ):
         raise BadMessage("invalid_message")
     kind = content["type"]
-    if kind not in {"auth", "vote", "sync", "ping"}:
+    if kind not in MESSAGE_TYPES:
         raise BadMessage("unknown_type", request_id)
     if kind == "auth" and not (
         isinstance(content.get("token"), str) and 0 < len(content["token"]) <= 128

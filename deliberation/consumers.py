@@ -25,6 +25,8 @@ from deliberation.models import Thread
 from deliberation.selectors import decorate_for_viewer, thread_comments
 
 MAX_MESSAGE_BYTES = 64 * 1024
+# The messages a client may send, each handled by `on_<type>` (the role matrix lists them).
+MESSAGE_TYPES = ("ping", "sync")
 SYNC_LIMIT = 200
 
 
@@ -77,21 +79,25 @@ class ThreadConsumer(AsyncJsonWebsocketConsumer):
             await self._error("malformed_message", _("Message illisible : objet JSON attendu."))
             return
         kind = content.get("type")
-        if kind == "ping":
-            await self.send_json({"type": "pong"})
-        elif kind == "sync":
-            since, at = content.get("since", 0), content.get("at")
-            if isinstance(since, bool) or not isinstance(since, int) or since < 0:
-                await self._error("invalid_since", _("« since » doit être un entier positif."))
-                return
-            changed_after = parse_datetime(at) if isinstance(at, str) else None
-            if at is not None and changed_after is None:
-                await self._error("invalid_at", _("« at » doit être une date ISO 8601."))
-                return
-            for message in await self._missed(since, changed_after):
-                await self.send_json(message)
-        else:
+        if kind not in MESSAGE_TYPES:
             await self._error("unknown_type", _("Type de message inconnu."))
+            return
+        await getattr(self, f"on_{kind}")(content)
+
+    async def on_ping(self, content):
+        await self.send_json({"type": "pong"})
+
+    async def on_sync(self, content):
+        since, at = content.get("since", 0), content.get("at")
+        if isinstance(since, bool) or not isinstance(since, int) or since < 0:
+            await self._error("invalid_since", _("« since » doit être un entier positif."))
+            return
+        changed_after = parse_datetime(at) if isinstance(at, str) else None
+        if at is not None and changed_after is None:
+            await self._error("invalid_at", _("« at » doit être une date ISO 8601."))
+            return
+        for message in await self._missed(since, changed_after):
+            await self.send_json(message)
 
     @database_sync_to_async
     def _missed(self, since: int, changed_after) -> list[dict]:

@@ -21,6 +21,11 @@ def can_edit_comment(user, comment) -> bool:
     )
 
 
+def can_delete_comment(user, comment) -> bool:
+    """Only the author withdraws a comment (moderators hide it instead)."""
+    return alliance_rules.is_authenticated(user) and comment.author_id == user.pk
+
+
 def can_moderate(user) -> bool:
     """The secretariat moderates debates."""
     return alliance_rules.is_secretariat(user)

@@ -240,7 +240,7 @@ def comment_delete(*, author, comment: Comment) -> Comment:
     """The author withdraws their comment: a tombstone stays so that replies keep their place;
     its text never reaches a page or the API again."""
     comment = _locked(comment)
-    if comment.author_id != getattr(author, "pk", None):
+    if not rules.can_delete_comment(author, comment):
         raise NotAllowed(
             _("Seul·e l'auteur·e peut supprimer ce commentaire."), code="not_comment_author"
         )

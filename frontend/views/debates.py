@@ -180,6 +180,8 @@ def comment_reply(request, comment_id: int):
 @login_required
 def comment_delete(request, comment_id: int):
     comment = _comment(comment_id)
+    if not rules.can_delete_comment(request.user, comment):
+        raise PermissionDenied(_("Seul·e l'auteur·e peut supprimer ce commentaire."))
     if request.method == "POST":
         if _run(
             request,

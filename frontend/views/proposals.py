@@ -5,6 +5,7 @@ service's error next to the form that caused it."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -444,6 +445,8 @@ def positions(request, slug):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('frontend:login')}?next={request.path}")
+        if not networks.exists():
+            raise PermissionDenied  # speaks for no network (`rules.can_state_position`)
         if form.is_valid():
             try:
                 services.network_position_state(
