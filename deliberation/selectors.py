@@ -108,8 +108,14 @@ class ThreadPage:
 
 def thread_page(thread: Thread, viewer, *, page=1, focus: int | None = None) -> ThreadPage:
     """The page `page` of the thread (or the one holding comment `focus`), decorated for the
-    viewer. Loads every comment row once (cheap) but renders only one page's worth."""
-    comments = list(thread_comments(thread.pk))
+    viewer. The page is chosen on every comment's id, parent and status; only its comments are
+    loaded whole (authors, CAEs, networks, reaction counts): loading all of them cost two
+    thirds of a 1,000-comment page (docs/PERFORMANCE.md)."""
+    comments = list(
+        Comment.objects.filter(thread_id=thread.pk)
+        .order_by("created_at", "pk")
+        .only("parent_id", "status")
+    )
     trees = subtrees(comments)
     num_pages = max(1, -(-len(trees) // ROOTS_PER_PAGE))
     number = _page_number(page, num_pages)
@@ -119,7 +125,9 @@ def thread_page(thread: Thread, viewer, *, page=1, focus: int | None = None) -> 
                 number = index // ROOTS_PER_PAGE + 1
                 break
     start = (number - 1) * ROOTS_PER_PAGE
-    shown = [c for tree in trees[start : start + ROOTS_PER_PAGE] for c in tree]
+    shown_ids = [c.pk for tree in trees[start : start + ROOTS_PER_PAGE] for c in tree]
+    loaded = thread_comments(thread.pk).filter(pk__in=shown_ids).in_bulk()
+    shown = [loaded[pk] for pk in shown_ids if pk in loaded]
     return ThreadPage(
         comments=decorate_for_viewer(shown, viewer, open_thread=thread.is_open),
         number=number,

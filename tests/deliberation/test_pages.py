@@ -41,9 +41,9 @@ def test_thread_page_query_count_is_pinned(client, member, thread, django_assert
     client.force_login(member)
     bulk_comments(thread, 50, reply_every=2)
     client.get(thread_url(thread))  # warm the content type cache
-    # session, user, their CAE, thread, target, comments, networks, my reactions,
-    # am I following
-    with django_assert_num_queries(9):
+    # session, user, their CAE, thread, target, every comment's id and parent (to choose the
+    # page), the page's comments, networks, my reactions, am I following
+    with django_assert_num_queries(10):
         client.get(thread_url(thread))
 
 
@@ -316,6 +316,7 @@ def test_the_embedded_panel_costs_a_constant_number_of_queries(
     request.user = member
     member.organisation  # noqa: B018 (loaded by the page's header already)
     template = Template("{% load debate_tags %}{% debate_panel target %}")
-    # thread, comments, networks, my reactions, am I following
-    with django_assert_num_queries(5):
+    # thread, every comment's id and parent, the page's comments, networks, my reactions,
+    # am I following
+    with django_assert_num_queries(6):
         template.render(Context({"request": request, "target": target}))

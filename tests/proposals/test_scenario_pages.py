@@ -63,8 +63,8 @@ def test_proposal_page_shows_body_versions_positions_amendments_and_debate_slot(
         comment_create(author=member, target=proposal, body=f"Commentaire {n}")
     client.force_login(member)
     # session, user, CAE, proposal, amendments, note counts, versions, positions,
-    # and the embedded debate (5, whatever the number of comments)
-    with django_assert_num_queries(13):
+    # and the embedded debate (6, whatever the number of comments)
+    with django_assert_num_queries(14):
         response = client.get(proposal.get_absolute_url())
     html = response.content.decode()
     assert "Premier paragraphe sur la charte." in html
