@@ -89,7 +89,9 @@ class PinSerializer(serializers.Serializer):
     summary = serializers.CharField()
     summary_html = serializers.CharField()
     order = serializers.IntegerField()
-    pinned_by = serializers.CharField()
+    pinned_by = serializers.CharField(
+        allow_null=True, help_text="Who pinned it; null for the public, who sees no names."
+    )
     updated_at = serializers.DateTimeField()
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
 from alliance.models import Organisation
+from alliance.rules import can_view_people
 from deliberation.models import (
     Comment,
     CommentStatus,
@@ -81,6 +82,7 @@ class ThreadSynthesis:
     divergences: list[PointRow]
     pins: list[SynthesisPin] = field(default_factory=list)
     opinion_groups: OpinionGroupsView | None = None
+    show_people: bool = True  # the public sees no names (alliance.rules.can_view_people)
 
 
 def _group_columns(organisations) -> tuple[list[GroupColumn], dict[int, list[int | str]]]:
@@ -189,6 +191,7 @@ def thread_synthesis(*, thread: Thread, viewer=None) -> ThreadSynthesis:
         ),
         pins=pins,
         opinion_groups=opinion_groups_view(result, rows_by_id, viewer),
+        show_people=can_view_people(viewer),
     )
 
 
@@ -222,7 +225,7 @@ def opinion_groups_message(result: OpinionGroupsResult) -> dict:
     }
 
 
-def pin_data(pin: SynthesisPin) -> dict:
+def pin_data(pin: SynthesisPin, *, show_people: bool = True) -> dict:
     return {
         "id": pin.pk,
         "comment": pin.comment_id,
@@ -230,7 +233,7 @@ def pin_data(pin: SynthesisPin) -> dict:
         "summary": pin.summary,
         "summary_html": pin.summary_html,
         "order": pin.order,
-        "pinned_by": pin.pinned_by.display_name,
+        "pinned_by": pin.pinned_by.display_name if show_people else None,
         "updated_at": pin.updated_at,
     }
 
@@ -299,6 +302,6 @@ def synthesis_data(synthesis: ThreadSynthesis) -> dict:
         "points": [point(row) for row in synthesis.points],
         "convergences": [row.comment.pk for row in synthesis.convergences],
         "divergences": [row.comment.pk for row in synthesis.divergences],
-        "pins": [pin_data(pin) for pin in synthesis.pins],
+        "pins": [pin_data(pin, show_people=synthesis.show_people) for pin in synthesis.pins],
         "opinion_groups": opinion_groups_data(synthesis.opinion_groups),
     }

@@ -66,6 +66,7 @@ EN = {
     "Épingler": "Pin",
     "La synthèse du comité de pilotage": "The steering committee's synthesis",
     "Épinglé par %(name)s.": "Pinned by %(name)s.",
+    "Épinglé par le comité de pilotage.": "Pinned by the steering committee.",
     "Voir le point dans le débat": "See the point in the debate",
     "ses réactions": "its reactions",
     "%(agree)s d’accord sur %(seen)s": "%(agree)s agree out of %(seen)s",

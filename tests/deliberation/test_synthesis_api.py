@@ -75,6 +75,17 @@ def test_marking_someone_elses_comment_is_refused(api_as, delegate):
     assert response.json()["code"] == "not_allowed"
 
 
+def test_who_pinned_a_point_is_named_to_members_only(api_as, client, steering, member):
+    point = PointFactory()
+    services.synthesis_pin(actor=steering, comment=point, summary="À retenir")
+    url = f"/api/threads/{point.thread_id}/synthesis/"
+    assert api_as(None).get(url).json()["pins"][0]["pinned_by"] is None
+    assert api_as(member).get(url).json()["pins"][0]["pinned_by"] == steering.display_name
+    page = client.get(f"/debats/{point.thread_id}/synthese/").content.decode()
+    assert "Épinglé par le comité de pilotage." in page
+    assert steering.display_name not in page
+
+
 def test_anonymous_writes_are_refused(api_as):
     comment = CommentFactory()
     response = api_as(None).post(f"/api/comments/{comment.pk}/point/")
