@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 
 from assemblies import fanout
 from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
-from tests.assemblies.live_helpers import communicator, drain, receive_until, session_cookie
+from tests.assemblies.live_helpers import drain, receive_until, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def assembly():
     return AssemblyFactory()
-
-
-async def screen(user, assembly):
-    comm = communicator(assembly.pk, cookie=await database_sync_to_async(session_cookie)(user))
-    assert (await comm.connect())[0]
-    await receive_until(comm, "assembly.state")
-    return comm
 
 
 async def test_one_relay_feeds_every_screen_with_one_message_and_one_encoding(
@@ -48,7 +41,7 @@ async def test_one_relay_feeds_every_screen_with_one_message_and_one_encoding(
 
     monkeypatch.setattr(layer, "group_add", add)
     monkeypatch.setattr(layer, "group_discard", discard)
-    screens = [await screen(d, assembly) for d in delegates]
+    screens = [await watch(d, assembly) for d in delegates]
     assert fanout.relay_count() == 1
     assert joined.count(fanout.tally_group(assembly.pk)) == 1  # the relay, not 4 screens
     encoded = []
@@ -73,7 +66,7 @@ async def test_one_relay_feeds_every_screen_with_one_message_and_one_encoding(
 async def test_a_screen_that_left_is_not_written_to_and_the_others_still_are(assembly):
     alice, bob = await database_sync_to_async(seat)(assembly, 2)
     poll = await database_sync_to_async(open_poll)(assembly)
-    leaving, staying = await screen(alice, assembly), await screen(bob, assembly)
+    leaving, staying = await watch(alice, assembly), await watch(bob, assembly)
     await leaving.disconnect()
     await database_sync_to_async(cast)(poll, bob, "no")
     assert (await receive_until(staying, "tally"))["seq"] == 1
@@ -99,7 +92,7 @@ async def test_the_relay_joins_its_group_again_after_the_layer_failed(assembly, 
             return await layer.receive(channel)
 
     monkeypatch.setattr(fanout, "get_channel_layer", FailingOnce)
-    comm = await screen(alice, assembly)
+    comm = await watch(alice, assembly)
     await asyncio.sleep(0.2)  # failed once, waited, joined again
     assert failures
     await database_sync_to_async(cast)(poll, bob, "yes")
@@ -110,7 +103,7 @@ async def test_the_relay_joins_its_group_again_after_the_layer_failed(assembly, 
 async def test_a_screen_never_sees_a_polls_seq_go_down(assembly):
     (alice,) = await database_sync_to_async(seat)(assembly, 1)
     poll = await database_sync_to_async(open_poll)(assembly)
-    comm = await screen(alice, assembly)
+    comm = await watch(alice, assembly)
     group = fanout.tally_group(assembly.pk)
     base = {"type": "tally", "poll": poll.pk, "weight_cast": "0.00", "totals": {}}
     for seq in (2, 1, 2, 4, 3):

@@ -13,7 +13,13 @@ from django.db import connection
 from assemblies import services, tally_publisher
 from assemblies.selectors import poll_tally
 from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
-from tests.assemblies.live_helpers import communicator, drain, receive_until, session_cookie
+from tests.assemblies.live_helpers import (
+    communicator,
+    drain,
+    receive_until,
+    session_cookie,
+    watch,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,13 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def assembly():
     return AssemblyFactory()
-
-
-async def watch(user, assembly):
-    comm = communicator(assembly.pk, cookie=await database_sync_to_async(session_cookie)(user))
-    assert (await comm.connect())[0]
-    await receive_until(comm, "assembly.state")
-    return comm
 
 
 def cast_in_own_thread(poll, delegate, choice):
