@@ -58,6 +58,30 @@ def save(config: str, payload: dict) -> Path:
     return path
 
 
+def merge_partial(previous: dict | None, payload: dict, scenarios: set[str], order: list) -> dict:
+    """A run of some scenarios only (`--only`) replaces their rows in the configuration's last
+    results and keeps the others, saying which scenarios were re-run and when."""
+    if not previous:
+        return payload
+    kept = [r for r in previous.get("rows", []) if r.get("run") not in scenarios]
+    rows = sorted(kept + payload["rows"], key=lambda r: order.index(r.get("run", order[0])))
+    reruns = {
+        **previous.get("reruns", {}),
+        **dict.fromkeys(sorted(scenarios), payload["finished_at"]),
+    }
+    return {
+        **previous,
+        "rows": rows,
+        "details": {**previous.get("details", {}), **payload["details"]},
+        "reruns": reruns,
+    }
+
+
+def load(config: str) -> dict | None:
+    path = RESULTS / f"{config}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
 def load_all() -> dict[str, dict]:
     return {p.stem: json.loads(p.read_text()) for p in sorted(RESULTS.glob("*.json"))}
 
@@ -73,6 +97,10 @@ def markdown(results: dict[str, dict]) -> str:
     for config, payload in results.items():
         lines.append(f"### {payload.get('title', config)}\n")
         lines.append(f"Run {payload.get('finished_at', '?')}; {payload.get('description', '')}\n")
+        reruns = payload.get("reruns")
+        if reruns:
+            again = ", ".join(f"{name} at {when}" for name, when in reruns.items())
+            lines.append(f"Scenarios run again on their own since: {again}.\n")
         lines.append("| scenario | measure | value | baseline | ratio | target | met |")
         lines.append("|---|---|---|---|---|---|---|")
         for row in payload.get("rows", []):

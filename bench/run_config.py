@@ -96,7 +96,7 @@ def main(argv=None) -> int:
                 continue
             print(f"[{config.name}] {name} ...", file=sys.stderr, flush=True)
             scenario_rows, scenario_details = asyncio.run(scenario(config, servers, args))
-            rows += scenario_rows
+            rows += [{**r, "run": name} for r in scenario_rows]
             details[name] = scenario_details
     finally:
         for server in servers:
@@ -115,6 +115,9 @@ def main(argv=None) -> int:
         "rows": rows,
         "details": details,
     }
+    if only:
+        order = [name for name, _scenario in scenarios.ALL]
+        payload = report.merge_partial(report.load(config.name), payload, only, order)
     report.save(config.name, payload)
     return 0
 

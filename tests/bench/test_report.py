@@ -1,0 +1,44 @@
+"""Results of a scenario run on its own (`--only`) replace that scenario's rows only."""
+
+from bench import report
+
+ORDER = ["live", "throughput", "api", "pages"]
+
+
+def result(finished_at, rows, details):
+    return {"config": "embedded", "finished_at": finished_at, "rows": rows, "details": details}
+
+
+def test_a_partial_run_replaces_its_scenarios_rows_and_keeps_the_others():
+    full = result(
+        "10:00",
+        [
+            {"run": "live", "scenario": "live", "measure": "p99", "value": 900},
+            {"run": "api", "scenario": "api", "measure": "requests/s", "value": 80},
+            {"run": "pages", "scenario": "pages", "measure": "render", "value": 211},
+        ],
+        {"live": {"a": 1}, "pages": {"old": True}},
+    )
+    again = result(
+        "11:00",
+        [{"run": "pages", "scenario": "pages", "measure": "render", "value": 110}],
+        {"pages": {}},
+    )
+    merged = report.merge_partial(full, again, {"pages"}, ORDER)
+    assert [(r["run"], r["value"]) for r in merged["rows"]] == [
+        ("live", 900),
+        ("api", 80),
+        ("pages", 110),
+    ]
+    assert merged["finished_at"] == "10:00" and merged["reruns"] == {"pages": "11:00"}
+    assert merged["details"] == {"live": {"a": 1}, "pages": {}}
+    assert "Scenarios run again on their own since: pages at 11:00." in report.markdown(
+        {"embedded": merged}
+    )
+
+
+def test_with_no_earlier_results_a_partial_run_stands_alone():
+    alone = result(
+        "11:00", [{"run": "api", "scenario": "api", "measure": "requests/s", "value": 80}], {}
+    )
+    assert report.merge_partial(None, alone, {"api"}, ORDER) is alone
