@@ -41,7 +41,9 @@ class RedisChannelLayer(BaseRedisChannelLayer):
       consumers (and their WebSocket connections) live through the outage; votes only need
       the database.
     - `group_add` records the membership before asking Redis and never raises for a lost Redis:
-      a connection opened during the outage still gets its state and may vote.
+      a connection opened during the outage still gets its state and may vote. A `group_add`
+      Redis did not confirm in time (down, or only slow under a storm of connections) is
+      retried by the watchdog until it is: a slow join must not leave a screen deaf for good.
     - `send`, `group_send` and `group_discard` give up after `TIMEOUT` seconds instead of
       waiting on a dead server.
     - A watchdog (one task per event loop that receives) asks Redis its `run_id` every
@@ -62,6 +64,7 @@ class RedisChannelLayer(BaseRedisChannelLayer):
         self.watchdogs: dict = {}  # event loop -> its watchdog task
         self.server_id: str | None = None
         self.reachable = True
+        self.unconfirmed: set[tuple[str, str]] = set()  # (group, channel) Redis may lack
 
     # --- Membership, recorded here as well as in Redis ---------------------------------------
 
@@ -71,9 +74,13 @@ class RedisChannelLayer(BaseRedisChannelLayer):
         try:
             await asyncio.wait_for(super().group_add(group, channel), self.TIMEOUT)
         except Exception:
-            logger.warning("Redis unreachable: %s joins %s once it is back", channel, group)
+            # Unreachable, or only slow (thousands of connections joining at once): either
+            # way the watchdog adds it again until Redis confirms it.
+            self.unconfirmed.add((group, channel))
+            logger.warning("Redis did not confirm that %s joins %s: retrying", channel, group)
 
     async def group_discard(self, group, channel):
+        self.unconfirmed.discard((group, channel))
         groups = self.memberships.get(channel, set())
         groups.discard(group)
         if not groups:
@@ -136,6 +143,7 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             return
         server_id = info.get("run_id")
         if self.reachable and server_id == self.server_id:
+            await self.confirm()
             return
         if self.reachable and self.server_id is None:
             self.server_id = server_id  # the first answer: nothing was lost
@@ -148,10 +156,23 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             return
         self.reachable, self.server_id = True, server_id
 
+    async def confirm(self) -> None:
+        """Add again the memberships whose `group_add` Redis did not confirm."""
+        for group, channel in list(self.unconfirmed):
+            if group not in self.memberships.get(channel, ()):
+                self.unconfirmed.discard((group, channel))  # left meanwhile
+                continue
+            try:
+                await asyncio.wait_for(super().group_add(group, channel), self.TIMEOUT)
+            except Exception:
+                return  # still not answering: next round
+            self.unconfirmed.discard((group, channel))
+
     async def restore(self) -> None:
         """Add every recorded membership again, then tell the channels that asked."""
         for channel, groups in list(self.memberships.items()):
             for group in list(groups):
                 await asyncio.wait_for(super().group_add(group, channel), self.TIMEOUT)
+        self.unconfirmed.clear()
         for channel in list(self.restore_notices):
             await self.send(channel, {"type": "layer.restored"})

@@ -98,3 +98,27 @@ def test_sending_to_a_hung_redis_gives_up_and_never_raises_into_the_write(silent
     # What every service's event goes through (alliance.events.send_event_on_commit).
     with mock.patch("alliance.events.get_channel_layer", return_value=hung):
         events.group_send_now("assembly-1", {"type": "attendance"})  # returns, does not raise
+
+
+async def test_a_join_redis_did_not_confirm_in_time_is_retried_until_it_is(layer):
+    channel = await layer.new_channel()
+    real_group_add = BaseRedisChannelLayer.group_add
+    calls = []
+
+    async def slow_once(self, group, name):
+        calls.append(name)
+        if len(calls) == 1:
+            raise TimeoutError("Redis answered too late")
+        return await real_group_add(self, group, name)
+
+    with mock.patch.object(BaseRedisChannelLayer, "group_add", slow_once):
+        await layer.group_add("assembly-1", channel)  # does not raise
+        assert layer.unconfirmed == {("assembly-1", channel)}
+        await layer.check()  # Redis answers: the join is made again
+        await layer.check()
+    assert layer.unconfirmed == set() and len(calls) == 2
+    await layer.group_send("assembly-1", {"type": "tally", "seq": 1})
+    assert await asyncio.wait_for(layer.receive(channel), 5) == {"type": "tally", "seq": 1}
+    await layer.group_discard("assembly-1", channel)
+    for task in layer.watchdogs.values():
+        task.cancel()
