@@ -133,17 +133,27 @@ class LiveClient:
             await asyncio.gather(self._reader, return_exceptions=True)
 
 
+RETRY_PAUSES = (1.0, 2.0, 0.0)
+
+
 async def connect_many(clients: list[LiveClient], concurrency: int = 100) -> list[Exception]:
     """Connect every client, `concurrency` at a time (daphne's listen backlog is finite)."""
     semaphore = asyncio.Semaphore(concurrency)
     errors: list[Exception] = []
 
     async def one(client: LiveClient) -> None:
-        async with semaphore:
-            try:
-                await client.connect()
-            except Exception as exc:
-                errors.append(exc)
+        # Like the browser client: a refused handshake (daphne rejects a connection its busy
+        # loop did not accept within 5 s) is tried again after a pause, twice.
+        for attempt, pause in enumerate(RETRY_PAUSES):
+            async with semaphore:
+                try:
+                    await client.connect()
+                    return
+                except Exception as exc:
+                    if attempt == len(RETRY_PAUSES) - 1:
+                        errors.append(exc)
+                        return
+            await asyncio.sleep(pause)
 
     await asyncio.gather(*(one(c) for c in clients))
     return errors
