@@ -1,5 +1,6 @@
 // Amendment form: choosing a paragraph puts its current text in the replacement box, as long
 // as the person has not started writing there. Paragraphs come from a json_script element.
+// The script is deferred: a paragraph chosen before it ran is applied when it starts.
 (function () {
   "use strict";
   var data = document.getElementById("amendment-paragraphs");
@@ -15,11 +16,15 @@
   textarea.addEventListener("input", function () {
     untouched = false;
   });
-  select.addEventListener("change", function () {
+  function showChosenParagraph() {
     if (!untouched) {
       return;
     }
     var index = select.value === "" ? -1 : parseInt(select.value, 10);
     textarea.value = index >= 0 && index < paragraphs.length ? paragraphs[index] : whole;
-  });
+  }
+  select.addEventListener("change", showChosenParagraph);
+  if (select.value !== "") {
+    showChosenParagraph();
+  }
 })();
