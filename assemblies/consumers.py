@@ -25,6 +25,7 @@ from alliance import rules as base_rules
 from alliance import unavailable
 from alliance.errors import AllianceError, NotFound
 from alliance.ws import CLOSE_FLOOD, FloodGuard
+from assemblies import fanout
 from assemblies.models import Assembly, Poll
 from assemblies.rules import can_view_assembly
 from assemblies.selectors import assembly_state
@@ -240,6 +241,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
             return
         self.user, self.assembly, self.group = user, assembly, assembly.group_name
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await fanout.watch(self.assembly_id, self)  # tallies come through the process's relay
         if hasattr(self.channel_layer, "notify_on_restore"):  # Redis: see alliance/layers.py
             self.channel_layer.notify_on_restore(self.channel_name)
         if not self.accepted:
@@ -261,6 +263,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         if self.auth_timer is not None:
             self.auth_timer.cancel()
         if self.group is not None:
+            fanout.unwatch(self.assembly_id, self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = None
 
@@ -360,15 +363,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
                 self.last_tally[poll["id"]] = poll["tally"]
         await self.send_json(state)
 
-    # --- From the assembly's group (one handler per event type) -------------------------------
-
-    async def tally(self, event):
-        """Several processes may publish tallies of one poll: drop any not newer than the last."""
-        previous = self.last_tally.get(event["poll"])
-        if previous is not None and event["seq"] <= previous["seq"]:
-            return
-        self.last_tally[event["poll"]] = event
-        await self.send_json(event)
+    # --- From the assembly's group (one handler per event type; tallies: see fanout.py) -------
 
     async def poll_opened(self, event):
         await self.send_json(event)

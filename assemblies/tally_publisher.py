@@ -1,5 +1,6 @@
 """Live tallies, coalesced: at most one `tally` message per poll per `WINDOW` seconds, however
-many ballots arrive, each an absolute snapshot read once and sent once to the assembly's group.
+many ballots arrive, each an absolute snapshot read once and sent once to the assembly's tally
+group, whose members are one relay per process (`assemblies.fanout`).
 
 `ballot_cast` calls `ballot_committed(poll_id)` once its ballot is committed, from whatever
 thread cast it. The coalescing happens in the event loop of the server that thread belongs to
@@ -29,6 +30,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from alliance.events import group_send_now
+from assemblies.fanout import tally_group
 from assemblies.models import Poll
 from assemblies.selectors import poll_tally
 
@@ -39,11 +41,12 @@ SEND_TIMEOUT = 2.0  # a channel layer that does not answer must not hold the nex
 
 
 def snapshot(poll_id: int) -> tuple[str, dict] | None:
-    """The assembly's group and the poll's `tally` message, read now (None if no such poll)."""
-    poll = Poll.objects.select_related("assembly").filter(pk=poll_id).first()
+    """The assembly's tally group (`assemblies.fanout`) and the poll's `tally` message, read
+    now (None if no such poll)."""
+    poll = Poll.objects.filter(pk=poll_id).first()
     if poll is None:
         return None
-    return poll.assembly.group_name, poll_tally(poll)
+    return tally_group(poll.assembly_id), poll_tally(poll)
 
 
 def publish_now(poll_id: int) -> None:

@@ -69,12 +69,29 @@ def merge_partial(previous: dict | None, payload: dict, scenarios: set[str], ord
         **previous.get("reruns", {}),
         **dict.fromkeys(sorted(scenarios), payload["finished_at"]),
     }
-    return {
-        **previous,
-        "rows": rows,
-        "details": {**previous.get("details", {}), **payload["details"]},
-        "reruns": reruns,
+    details = {**previous.get("details", {}), **payload["details"]}
+    failed = {
+        **{
+            k: v
+            for k, v in previous.get("details", {}).get("failed", {}).items()
+            if k not in scenarios
+        },
+        **payload["details"].get("failed", {}),
     }
+    details.pop("failed", None)
+    if failed:
+        details["failed"] = failed
+    return {**previous, "rows": rows, "details": details, "reruns": reruns}
+
+
+def result_of_run(previous: dict | None, payload: dict, done: list[str], order: list[str]) -> dict:
+    """What a run leaves in its configuration's results once the scenarios `done` are measured
+    (`order`: every scenario, in the table's order). A run that measured them all stands alone;
+    a run of some of them (`--only`), or one stopped midway, replaces the rows of those it
+    measured and keeps the others from `previous`."""
+    if done == order:
+        return payload
+    return merge_partial(previous, payload, set(done), order)
 
 
 def load(config: str) -> dict | None:
@@ -103,6 +120,12 @@ def markdown(results: dict[str, dict]) -> str:
         if reruns:
             again = ", ".join(f"{name} at {when}" for name, when in reruns.items())
             lines.append(f"Scenarios run again on their own since: {again}.\n")
+        failed = payload.get("details", {}).get("failed")
+        if failed:
+            stopped = ", ".join(f"{name} ({error})" for name, error in failed.items())
+            lines.append(
+                f"The last run stopped in: {stopped}; the rows of that scenario are older.\n"
+            )
         lines.append("| scenario | measure | value | baseline | ratio | target | met |")
         lines.append("|---|---|---|---|---|---|---|")
         for row in payload.get("rows", []):

@@ -90,35 +90,45 @@ def main(argv=None) -> int:
     client_cpu_before = processes.own_cpu_seconds()
     started = time.perf_counter()
     only = set(filter(None, args.only.split(",")))
+    selected = [(n, s) for n, s in scenarios.ALL if not only or n in only]
+    previous = report.load(config.name)
+    done: list[str] = []
+
+    def save() -> None:
+        """Called after each scenario, so that a run stopped midway keeps what it measured."""
+        elapsed = time.perf_counter() - started
+        details["client_cpu_share"] = (processes.own_cpu_seconds() - client_cpu_before) / elapsed
+        payload = {
+            "config": config.name,
+            "title": config.title,
+            "description": config.description,
+            "finished_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "arguments": vars(args),
+            "machine": report.machine(),
+            "server_cores": processes.server_cores(),
+            "client_cores": processes.client_cores(),
+            "rows": rows,
+            "details": details,
+        }
+        order = [name for name, _scenario in scenarios.ALL]
+        report.save(config.name, report.result_of_run(previous, payload, done, order))
+
     try:
-        for name, scenario in scenarios.ALL:
-            if only and name not in only:
-                continue
+        for name, scenario in selected:
             print(f"[{config.name}] {name} ...", file=sys.stderr, flush=True)
-            scenario_rows, scenario_details = asyncio.run(scenario(config, servers, args))
+            try:
+                scenario_rows, scenario_details = asyncio.run(scenario(config, servers, args))
+            except Exception as error:
+                details.setdefault("failed", {})[name] = repr(error)
+                save()
+                raise
             rows += [{**r, "run": name} for r in scenario_rows]
             details[name] = scenario_details
+            done.append(name)
+            save()
     finally:
         for server in servers:
             server.stop()
-    elapsed = time.perf_counter() - started
-    details["client_cpu_share"] = (processes.own_cpu_seconds() - client_cpu_before) / elapsed
-    payload = {
-        "config": config.name,
-        "title": config.title,
-        "description": config.description,
-        "finished_at": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "arguments": vars(args),
-        "machine": report.machine(),
-        "server_cores": processes.server_cores(),
-        "client_cores": processes.client_cores(),
-        "rows": rows,
-        "details": details,
-    }
-    if only:
-        order = [name for name, _scenario in scenarios.ALL]
-        payload = report.merge_partial(report.load(config.name), payload, only, order)
-    report.save(config.name, payload)
     return 0
 
 

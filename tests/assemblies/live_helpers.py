@@ -30,6 +30,16 @@ def communicator(assembly_id, *, cookie=None, origin=ORIGIN, language=None):
     return WebsocketCommunicator(application, f"/ws/assemblies/{assembly_id}/", headers=headers)
 
 
+async def watch(user, assembly):
+    """A screen signed in as `user`, connected and past its `assembly.state`."""
+    from channels.db import database_sync_to_async
+
+    comm = communicator(assembly.pk, cookie=await database_sync_to_async(session_cookie)(user))
+    assert (await comm.connect())[0]
+    await receive_until(comm, "assembly.state")
+    return comm
+
+
 async def receive_until(comm, kind: str, timeout: float = 3.0) -> dict:
     """The next message of type `kind`, skipping others."""
     deadline = asyncio.get_running_loop().time() + timeout

@@ -108,7 +108,7 @@ def test_the_uncoalesced_publisher_sends_the_full_snapshot(monkeypatch, secretar
     tally_publisher.ballot_committed(poll.pk)
     assert sent == [
         (
-            f"assembly-{assembly.pk}",
+            f"assembly-{assembly.pk}-tallies",  # the relays of assemblies.fanout
             {
                 "type": "tally",
                 "poll": poll.pk,

@@ -13,7 +13,13 @@ from django.db import connection
 from assemblies import services, tally_publisher
 from assemblies.selectors import poll_tally
 from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
-from tests.assemblies.live_helpers import communicator, drain, receive_until, session_cookie
+from tests.assemblies.live_helpers import (
+    communicator,
+    drain,
+    receive_until,
+    session_cookie,
+    watch,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,13 +27,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def assembly():
     return AssemblyFactory()
-
-
-async def watch(user, assembly):
-    comm = communicator(assembly.pk, cookie=await database_sync_to_async(session_cookie)(user))
-    assert (await comm.connect())[0]
-    await receive_until(comm, "assembly.state")
-    return comm
 
 
 def cast_in_own_thread(poll, delegate, choice):
@@ -146,7 +145,7 @@ async def test_a_stale_or_repeated_tally_from_another_process_is_dropped(assembl
     poll = await database_sync_to_async(open_poll)(assembly)
     comm = await watch(alice, assembly)
     layer = get_channel_layer()
-    group = f"assembly-{assembly.pk}"
+    group = f"assembly-{assembly.pk}-tallies"
     base = {"type": "tally", "poll": poll.pk, "weight_cast": "0.00", "totals": {}}
     for seq in (3, 2, 3, 0, 5, 4):
         await layer.group_send(group, {**base, "seq": seq, "ballots": seq})
@@ -193,7 +192,7 @@ def test_without_a_server_loop_the_tally_is_published_at_once(assembly, monkeypa
         tally_publisher, "group_send_now", lambda group, message: sent.append((group, message))
     )
     cast(poll, alice, "yes")
-    assert sent == [(f"assembly-{assembly.pk}", poll_tally(poll))]
+    assert sent == [(f"assembly-{assembly.pk}-tallies", poll_tally(poll))]
 
 
 async def test_the_closing_event_carries_the_final_tally(assembly, secretariat):

@@ -42,3 +42,42 @@ def test_with_no_earlier_results_a_partial_run_stands_alone():
         "11:00", [{"run": "api", "scenario": "api", "measure": "requests/s", "value": 80}], {}
     )
     assert report.merge_partial(None, alone, {"api"}, ORDER) is alone
+
+
+def test_a_whole_run_that_measured_every_scenario_stands_alone():
+    old = result("10:00", [{"run": "pages", "scenario": "pages", "measure": "r", "value": 1}], {})
+    rows = [{"run": name, "scenario": name, "measure": "m", "value": 2} for name in ORDER]
+    new = result("11:00", rows, {})
+    assert report.result_of_run(old, new, list(ORDER), ORDER) is new
+
+
+def test_a_run_stopped_midway_keeps_what_it_measured_and_the_earlier_rest():
+    earlier = result(
+        "10:00",
+        [{"run": name, "scenario": name, "measure": "m", "value": 1} for name in ORDER],
+        {},
+    )
+    midway = result(
+        "11:00",
+        [{"run": "live", "scenario": "live", "measure": "m", "value": 2}],
+        {"failed": {"throughput": "TimeoutError()"}},
+    )
+    saved = report.result_of_run(earlier, midway, ["live"], ORDER)
+    assert [(r["run"], r["value"]) for r in saved["rows"]] == [
+        ("live", 2),
+        ("throughput", 1),
+        ("api", 1),
+        ("pages", 1),
+    ]
+    assert saved["reruns"] == {"live": "11:00"}
+    assert saved["details"]["failed"] == {"throughput": "TimeoutError()"}
+    assert "The last run stopped in: throughput (TimeoutError())" in report.markdown(
+        {"embedded": saved}
+    )
+
+    again = result(
+        "12:00", [{"run": "throughput", "scenario": "throughput", "measure": "m", "value": 3}], {}
+    )
+    mended = report.result_of_run(saved, again, ["throughput"], ORDER)
+    assert "failed" not in mended["details"]
+    assert mended["reruns"] == {"live": "11:00", "throughput": "12:00"}

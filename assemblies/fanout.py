@@ -1,0 +1,134 @@
+"""Tallies to every screen of this process, encoded once: no per-screen work on broadcast.
+
+Through the channel layer, one tally for N screens is N queued messages, N consumer wake-ups
+and N JSON encodings; at 2,000 screens a bare Channels consumer took 2.3 s to reach the last
+one (docs/PERFORMANCE.md). Instead each process keeps, per assembly it has screens for, one
+relay: the only member of the assembly's tally group in this process, so the layer carries
+one copy per process (several daphne processes behind Redis each get theirs). The relay
+encodes the tally once and writes the same text to each local screen.
+
+A screen still never sees a poll's `seq` go down: a tally not newer than the last one that
+screen was sent (by a relay or in an `assembly.state`) is skipped for it.
+
+If the layer fails (Redis stopped), the relay logs, waits and joins the group again (a
+restarted Redis has forgotten its groups), so live tallies resume by themselves; the screens
+that missed tallies meanwhile get the next one, which is absolute.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import weakref
+from typing import Protocol
+
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger(__name__)
+
+RETRY_AFTER = 1.0  # seconds before a relay whose layer failed tries again
+JOIN_TIMEOUT = 2.0  # a screen waits this long at most for its relay to join the group
+
+
+def tally_group(assembly_id: int) -> str:
+    return f"assembly-{assembly_id}-tallies"
+
+
+class Screen(Protocol):
+    last_tally: dict[int, dict]
+
+    async def send(self, text_data=None, bytes_data=None, close=False): ...
+
+
+class Relay:
+    """The screens of one assembly in one event loop, and the task that feeds them."""
+
+    def __init__(self, assembly_id: int):
+        self.group = tally_group(assembly_id)
+        self.screens: set[Screen] = set()
+        self.task: asyncio.Task | None = None
+        self.joined = asyncio.Event()
+
+    def start(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self.run())
+
+    async def run(self) -> None:
+        layer = get_channel_layer()
+        channel = await layer.new_channel()
+        while True:
+            try:
+                await layer.group_add(self.group, channel)
+                self.joined.set()
+                while True:
+                    await self.deliver(await layer.receive(channel))
+            except asyncio.CancelledError:
+                await self.leave(layer, channel)
+                raise
+            except Exception:
+                logger.warning("tally relay %s: channel layer failed, retrying", self.group)
+                await asyncio.sleep(RETRY_AFTER)
+
+    async def leave(self, layer, channel) -> None:
+        try:
+            await asyncio.wait_for(layer.group_discard(self.group, channel), 2.0)
+        except Exception:  # noqa: S110 (the group expires by itself if the layer is down)
+            pass
+
+    async def deliver(self, tally: dict) -> None:
+        if tally.get("type") != "tally":
+            return
+        poll, seq = tally["poll"], tally["seq"]
+        text = json.dumps(tally)
+        for screen in list(self.screens):
+            previous = screen.last_tally.get(poll)
+            if previous is not None and seq <= previous["seq"]:
+                continue
+            screen.last_tally[poll] = tally
+            try:
+                await screen.send(text_data=text)
+            except Exception:  # a screen closing under us must not stop the others
+                logger.debug("tally not written to a closing screen", exc_info=True)
+
+
+_relays: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _relays_of_this_loop() -> dict[int, Relay]:
+    loop = asyncio.get_running_loop()
+    relays = _relays.get(loop)
+    if relays is None:
+        relays = _relays[loop] = {}
+    return relays
+
+
+async def watch(assembly_id: int, screen: Screen) -> None:
+    """`screen` receives every tally of the assembly published from now on. Call it before
+    reading the state the screen starts from: a ballot committed after that read is in a
+    tally the relay receives, since it joined the group first."""
+    relays = _relays_of_this_loop()
+    relay = relays.get(assembly_id)
+    if relay is None:
+        relay = relays[assembly_id] = Relay(assembly_id)
+        relay.start()
+    relay.screens.add(screen)
+    try:
+        await asyncio.wait_for(relay.joined.wait(), JOIN_TIMEOUT)
+    except TimeoutError:  # the layer is down: the state is still sent, tallies resume later
+        logger.warning("tally relay %s has not joined its group yet", relay.group)
+
+
+def unwatch(assembly_id: int, screen: Screen) -> None:
+    relays = _relays_of_this_loop()
+    relay = relays.get(assembly_id)
+    if relay is None:
+        return
+    relay.screens.discard(screen)
+    if not relay.screens:
+        del relays[assembly_id]
+        relay.task.cancel()
+
+
+def relay_count() -> int:
+    """Relays running in this event loop (for tests)."""
+    return len(_relays_of_this_loop())

@@ -1,0 +1,113 @@
+"""Tallies reach the screens of a process through one relay: one message on the channel layer
+and one JSON encoding per tally, whatever the number of screens; the relay rejoins its group
+after the layer fails."""
+
+import asyncio
+import json
+from types import SimpleNamespace
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+
+from assemblies import fanout
+from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
+from tests.assemblies.live_helpers import drain, receive_until, watch
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def assembly():
+    return AssemblyFactory()
+
+
+async def test_one_relay_feeds_every_screen_with_one_message_and_one_encoding(
+    assembly, monkeypatch
+):
+    delegates = await database_sync_to_async(seat)(assembly, 4)
+    poll = await database_sync_to_async(open_poll)(assembly)
+    layer = get_channel_layer()
+    joined, left = [], []
+    group_add, group_discard = layer.group_add, layer.group_discard
+
+    async def add(group, channel):
+        joined.append(group)
+        await group_add(group, channel)
+
+    async def discard(group, channel):
+        left.append(group)
+        await group_discard(group, channel)
+
+    monkeypatch.setattr(layer, "group_add", add)
+    monkeypatch.setattr(layer, "group_discard", discard)
+    screens = [await watch(d, assembly) for d in delegates]
+    assert fanout.relay_count() == 1
+    assert joined.count(fanout.tally_group(assembly.pk)) == 1  # the relay, not 4 screens
+    encoded = []
+
+    def counting_dumps(value):
+        encoded.append(value)
+        return json.dumps(value)
+
+    monkeypatch.setattr(fanout, "json", SimpleNamespace(dumps=counting_dumps))
+    await database_sync_to_async(cast)(poll, delegates[0], "yes")
+    for comm in screens:
+        tally = await receive_until(comm, "tally")
+        assert (tally["poll"], tally["seq"], tally["totals"]["yes"]) == (poll.pk, 1, "1.00")
+    assert [t["seq"] for t in encoded] == [1]
+    for comm in screens:
+        await comm.disconnect()
+    await asyncio.sleep(0.05)
+    assert fanout.relay_count() == 0
+    assert left.count(fanout.tally_group(assembly.pk)) == 1
+
+
+async def test_a_screen_that_left_is_not_written_to_and_the_others_still_are(assembly):
+    alice, bob = await database_sync_to_async(seat)(assembly, 2)
+    poll = await database_sync_to_async(open_poll)(assembly)
+    leaving, staying = await watch(alice, assembly), await watch(bob, assembly)
+    await leaving.disconnect()
+    await database_sync_to_async(cast)(poll, bob, "no")
+    assert (await receive_until(staying, "tally"))["seq"] == 1
+    await staying.disconnect()
+
+
+async def test_the_relay_joins_its_group_again_after_the_layer_failed(assembly, monkeypatch):
+    alice, bob = await database_sync_to_async(seat)(assembly, 2)
+    poll = await database_sync_to_async(open_poll)(assembly)
+    monkeypatch.setattr(fanout, "RETRY_AFTER", 0.05)
+    layer = get_channel_layer()
+    failures = []
+
+    class FailingOnce:  # the relay's view of the layer; the consumers keep the real one
+        def __getattr__(self, name):
+            return getattr(layer, name)
+
+        async def receive(self, channel):
+            if not failures:
+                failures.append(channel)
+                layer.groups.pop(fanout.tally_group(assembly.pk), None)  # Redis restarted
+                raise ConnectionError("redis is gone")
+            return await layer.receive(channel)
+
+    monkeypatch.setattr(fanout, "get_channel_layer", FailingOnce)
+    comm = await watch(alice, assembly)
+    await asyncio.sleep(0.2)  # failed once, waited, joined again
+    assert failures
+    await database_sync_to_async(cast)(poll, bob, "yes")
+    assert (await receive_until(comm, "tally"))["seq"] == 1
+    await comm.disconnect()
+
+
+async def test_a_screen_never_sees_a_polls_seq_go_down(assembly):
+    (alice,) = await database_sync_to_async(seat)(assembly, 1)
+    poll = await database_sync_to_async(open_poll)(assembly)
+    comm = await watch(alice, assembly)
+    group = fanout.tally_group(assembly.pk)
+    base = {"type": "tally", "poll": poll.pk, "weight_cast": "0.00", "totals": {}}
+    for seq in (2, 1, 2, 4, 3):
+        await get_channel_layer().group_send(group, {**base, "seq": seq, "ballots": seq})
+    received = [m["seq"] for m in await drain(comm, quiet=0.3) if m["type"] == "tally"]
+    assert received == [2, 4]
+    await comm.disconnect()
