@@ -34,6 +34,15 @@ class InMemoryChannelLayer(BaseInMemoryChannelLayer):
         super()._clean_expired()
 
 
+def cancel_requested() -> bool:
+    """Whether the running task has been asked to stop. A retry loop checks it before trying
+    again: redis-py can turn a cancel into its own `TimeoutError` (when the task entered its
+    read timeout already cancelling, `asyncio.timeout` takes the cancel for its own), and a
+    task that retries after that never ends, nor does the event loop that waits for it."""
+    task = asyncio.current_task()
+    return task is not None and task.cancelling() > 0
+
+
 class RedisChannelLayer(BaseRedisChannelLayer):
     """Channels' Redis layer, made to ride out a Redis outage (docs/RELIABILITY.md, section 2).
 
@@ -112,6 +121,8 @@ class RedisChannelLayer(BaseRedisChannelLayer):
             except asyncio.CancelledError:
                 raise
             except Exception:
+                if cancel_requested():
+                    raise asyncio.CancelledError from None
                 if failures == 0:
                     logger.warning("Redis unreachable: %s waits for it", channel, exc_info=True)
                 delay = self.RETRY_DELAYS[min(failures, len(self.RETRY_DELAYS) - 1)]

@@ -263,7 +263,7 @@ class AssemblyConsumer(AsyncJsonWebsocketConsumer):
         if self.auth_timer is not None:
             self.auth_timer.cancel()
         if self.group is not None:
-            fanout.unwatch(self.assembly_id, self)
+            await fanout.unwatch(self.assembly_id, self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.group = None
 

@@ -25,10 +25,13 @@ from typing import Protocol
 
 from channels.layers import get_channel_layer
 
+from alliance.layers import cancel_requested
+
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER = 1.0  # seconds before a relay whose layer failed tries again
 JOIN_TIMEOUT = 2.0  # a screen waits this long at most for its relay to join the group
+STOP = "relay.stop"  # the message a relay ends on, sent to its own channel
 
 
 def tally_group(assembly_id: int) -> str:
@@ -48,6 +51,7 @@ class Relay:
         self.group = tally_group(assembly_id)
         self.screens: set[Screen] = set()
         self.task: asyncio.Task | None = None
+        self.channel: str | None = None
         self.joined = asyncio.Event()
 
     def start(self) -> None:
@@ -55,19 +59,36 @@ class Relay:
 
     async def run(self) -> None:
         layer = get_channel_layer()
-        channel = await layer.new_channel()
+        self.channel = channel = await layer.new_channel()
         while True:
             try:
                 await layer.group_add(self.group, channel)
                 self.joined.set()
                 while True:
-                    await self.deliver(await layer.receive(channel))
+                    message = await layer.receive(channel)
+                    if message.get("type") == STOP:
+                        await self.leave(layer, channel)
+                        return
+                    await self.deliver(message)
             except asyncio.CancelledError:
                 await self.leave(layer, channel)
                 raise
             except Exception:
+                if cancel_requested():
+                    raise asyncio.CancelledError from None
                 logger.warning("tally relay %s: channel layer failed, retrying", self.group)
                 await asyncio.sleep(RETRY_AFTER)
+
+    async def stop(self) -> None:
+        """End the relay by a message on its own channel. Cancelling it is the fallback only:
+        redis-py may hold a cancelled blocking read until the read's own timeout (5 s)."""
+        if self.channel is not None:
+            try:
+                await get_channel_layer().send(self.channel, {"type": STOP})
+                return
+            except Exception:
+                logger.warning("tally relay %s: no stop message, cancelled", self.group)
+        self.task.cancel()
 
     async def leave(self, layer, channel) -> None:
         try:
@@ -118,7 +139,7 @@ async def watch(assembly_id: int, screen: Screen) -> None:
         logger.warning("tally relay %s has not joined its group yet", relay.group)
 
 
-def unwatch(assembly_id: int, screen: Screen) -> None:
+async def unwatch(assembly_id: int, screen: Screen) -> None:
     relays = _relays_of_this_loop()
     relay = relays.get(assembly_id)
     if relay is None:
@@ -126,7 +147,7 @@ def unwatch(assembly_id: int, screen: Screen) -> None:
     relay.screens.discard(screen)
     if not relay.screens:
         del relays[assembly_id]
-        relay.task.cancel()
+        await relay.stop()
 
 
 def relay_count() -> int:

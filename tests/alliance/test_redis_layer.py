@@ -11,6 +11,7 @@ from unittest import mock
 import pytest
 from asgiref.sync import async_to_sync
 from channels_redis.core import RedisChannelLayer as BaseRedisChannelLayer
+from redis import exceptions as redis_exceptions
 
 from alliance import events
 from alliance.layers import RedisChannelLayer
@@ -50,6 +51,28 @@ async def test_receive_waits_for_redis_instead_of_raising(layer):
         await layer.send(channel, {"type": "hello"})
         assert await asyncio.wait_for(receiving, 5) == {"type": "hello"}
     assert len(calls) == 2
+
+
+async def test_a_cancel_that_redis_turned_into_an_error_ends_the_receive(layer):
+    """redis-py 8 can turn a cancel landing in a blocking read into its own TimeoutError: the
+    receive must end there, not retry (a task that never ends keeps its event loop open)."""
+    channel = await layer.new_channel()
+    calls = []
+
+    async def cancel_becomes_timeout(self, name):
+        calls.append(name)
+        try:
+            await asyncio.sleep(30)
+        except asyncio.CancelledError:
+            raise redis_exceptions.TimeoutError("Timeout reading from 127.0.0.1:6379") from None
+
+    with mock.patch.object(BaseRedisChannelLayer, "receive", cancel_becomes_timeout):
+        receiving = asyncio.ensure_future(layer.receive(channel))
+        await asyncio.sleep(0.05)
+        receiving.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(receiving, 2)
+    assert len(calls) == 1
 
 
 async def test_without_redis_memberships_are_kept():
@@ -114,6 +137,8 @@ async def test_a_join_redis_did_not_confirm_in_time_is_retried_until_it_is(layer
     with mock.patch.object(BaseRedisChannelLayer, "group_add", slow_once):
         await layer.group_add("assembly-1", channel)  # does not raise
         assert layer.unconfirmed == {("assembly-1", channel)}
+        for task in layer.watchdogs.values():  # this test checks in its stead, one at a time
+            task.cancel()
         await layer.check()  # Redis answers: the join is made again
         await layer.check()
     assert layer.unconfirmed == set() and len(calls) == 2

@@ -111,3 +111,15 @@ async def test_a_screen_never_sees_a_polls_seq_go_down(assembly):
     received = [m["seq"] for m in await drain(comm, quiet=0.3) if m["type"] == "tally"]
     assert received == [2, 4]
     await comm.disconnect()
+
+
+async def test_the_last_screen_leaving_ends_the_relay_at_once(assembly):
+    """The relay ends on a stop message rather than a cancel, which redis-py may hold for the
+    5 s of a blocking read (docs/LIVE_PROTOCOL.md); on both layers it ends at once."""
+    (alice,) = await database_sync_to_async(seat)(assembly, 1)
+    comm = await watch(alice, assembly)
+    relay = fanout._relays_of_this_loop()[assembly.pk]
+    await comm.disconnect()
+    await asyncio.wait_for(relay.task, 1)
+    assert not relay.task.cancelled()  # it returned: stopped by its message, not cancelled
+    assert fanout.relay_count() == 0
