@@ -2,6 +2,8 @@
 
 import time
 
+from channels.consumer import get_handler_name
+
 CLOSE_FLOOD = 4429  # documented in docs/LIVE_PROTOCOL.md
 RATE_BURST = 20  # messages a client may send at once ...
 RATE_PERIOD = 10.0  # ... refilled over this many seconds
@@ -46,3 +48,21 @@ class FloodGuard:
         if self.drops >= FLOOD_DROPS:
             return self.CLOSE
         return self.WARN if self.drops == 1 else self.DROP
+
+
+class DirectDispatch:
+    """Mixed into a consumer: each message goes straight to its handler.
+
+    Channels 4.2+ first calls `close_old_connections` through `sync_to_async` before every
+    handler, so every frame received and every group message sent to a connection waits for
+    the one thread Channels gives the ORM, behind whatever runs there (a batch of ballots, a
+    state read). Under a vote burst that wait, not the vote, was the cost. Our consumers touch
+    the database only through `channels.db.database_sync_to_async`, which closes the old
+    connections around each call itself, so nothing is lost by skipping the per-message one.
+    """
+
+    async def dispatch(self, message):
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)

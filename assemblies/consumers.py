@@ -23,13 +23,13 @@ from rest_framework.authtoken.models import Token
 
 from alliance import rules as base_rules
 from alliance import unavailable
-from alliance.errors import AllianceError, NotFound
-from alliance.ws import CLOSE_FLOOD, FloodGuard
-from assemblies import fanout
-from assemblies.models import Assembly, Poll
+from alliance.errors import AllianceError
+from alliance.ws import CLOSE_FLOOD, DirectDispatch, FloodGuard
+from assemblies import fanout, vote_queue
+from assemblies.casting import BallotRequest
+from assemblies.models import Assembly
 from assemblies.rules import can_view_assembly
 from assemblies.selectors import assembly_state
-from assemblies.services import ballot_cast
 
 logger = logging.getLogger(__name__)
 
@@ -169,18 +169,19 @@ async def shared_state(assembly) -> dict:
     return copy.deepcopy(state)  # each connection adjusts the tallies of its own copy
 
 
-@database_sync_to_async
-def cast_vote(*, assembly_id: int, user, content: dict) -> dict:
-    """Cast the ballot and shape the `vote.ack`; domain errors propagate as `AllianceError`
-    (an unknown CAE is one the user may not vote for: `not_entitled`)."""
-    if not Poll.objects.filter(pk=content["poll"], assembly_id=assembly_id).exists():
-        raise NotFound(MESSAGES["poll_not_found"], code="poll_not_found")
-    result = ballot_cast(
-        poll=content["poll"],
-        organisation=content["organisation"],
-        actor=user,
-        choice=content["choice"],
-        request_id=content.get("request_id"),
+async def cast_vote(*, assembly_id: int, user, content: dict) -> dict:
+    """Cast the ballot with the process's other live votes (`assemblies/vote_queue.py`) and
+    shape the `vote.ack`; domain errors propagate as `AllianceError` (an unknown CAE is one
+    the user may not vote for: `not_entitled`; a poll of another assembly: `poll_not_found`)."""
+    result = await vote_queue.cast(
+        BallotRequest(
+            poll=content["poll"],
+            organisation=content["organisation"],
+            actor=user,
+            choice=content["choice"],
+            request_id=content.get("request_id"),
+            assembly=assembly_id,
+        )
     )
     return {
         "type": "vote.ack",
@@ -195,7 +196,7 @@ def cast_vote(*, assembly_id: int, user, content: dict) -> dict:
 # --- The consumer -----------------------------------------------------------------------------
 
 
-class AssemblyConsumer(AsyncJsonWebsocketConsumer):
+class AssemblyConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.assembly_id = int(self.scope["url_route"]["kwargs"]["assembly_id"])
         self.language = _language(self.scope)

@@ -1,8 +1,8 @@
 """Every write of the assemblies area.
 
 Locks, and who holds them:
-- `ballot_cast` takes the poll's ballot lock in shared mode (a PostgreSQL advisory lock, see
-  `_ballot_lock`): voters never wait for each other, but `poll_close`, which takes it in
+- `ballot_cast` / `ballots_cast` (`assemblies/casting.py`) take the poll's ballot lock in shared
+  mode (a PostgreSQL advisory lock, see `casting.ballot_lock`): voters never wait for each other, but `poll_close`, which takes it in
   exclusive mode, waits for the ballots in flight and makes the later ones see the poll closed.
   A ballot is thus either committed before the close (and counted, sealed, acknowledged) or
   refused with `poll_closed`; never lost.
@@ -16,13 +16,10 @@ One ballot per CAE per poll is the `VoteRecord` unique constraint; a losing race
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Model
 from django.utils import timezone
 from django.utils.text import slugify
@@ -33,38 +30,34 @@ from alliance import rules as base_rules
 from alliance.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from alliance.events import send_event_on_commit
 from alliance.models import Network, Organisation, User
-from assemblies import ledger, rules, selectors, tally_publisher, tallying
+from assemblies import ledger, rules, selectors
+from assemblies.casting import (  # noqa: F401 (ballots are cast there; callers find them here)
+    BallotRequest,
+    CastResult,
+    ballot_cast,
+    ballot_lock,
+    ballots_cast,
+    receipt_hash,
+)
+from assemblies.ids import pk_of as _pk
 from assemblies.models import (
     AgendaItem,
     Assembly,
     AssemblySession,
     Attendance,
     AttendanceMode,
-    Ballot,
     College,
     CollegeMembership,
     Poll,
     PollEntitlement,
     PollOption,
     Proxy,
-    VoteRecord,
 )
 
 
 def _require_manager(actor) -> None:
     if not rules.can_manage_assemblies(actor):
         raise NotAllowed(_("Seul le secrétariat peut faire cela."))
-
-
-def _pk(value) -> int:
-    """A model's key, or an id given as a number (from a form, the API or a WebSocket)."""
-    if isinstance(value, Model):
-        return value.pk
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        return value
-    if isinstance(value, str) and value.isdigit() and len(value) < 19:
-        return int(value)
-    raise InvalidInput(_("Identifiant invalide."), code="invalid_id")
 
 
 def _send_attendance(assembly: Assembly) -> None:
@@ -500,7 +493,7 @@ def poll_close(*, actor: User, poll: Poll) -> Poll:
     then seals every ballot and the final tally into the ledger."""
     _require_manager(actor)
     with transaction.atomic():
-        _ballot_lock(_pk(poll), exclusive=True)
+        ballot_lock(_pk(poll), exclusive=True)
         poll = _lock_poll(poll)
         if poll.status != Poll.Status.OPEN:
             raise Conflict(_("Ce vote n'est pas ouvert."), code="poll_not_open")
@@ -532,139 +525,3 @@ def poll_publish(*, actor: User, poll: Poll) -> Poll:
             {"type": "poll.result", "poll": poll.pk, "result": selectors.poll_result(poll)},
         )
     return poll
-
-
-# --- Ballots --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CastResult:
-    """What a voter gets back. `receipt` is shown once (only its hash is stored); `seq` is the
-    first tally sequence number whose snapshot includes this ballot."""
-
-    poll: int
-    organisation: int
-    receipt: str
-    seq: int
-    paper: bool
-    request_id: str | None = None
-
-
-def receipt_hash(receipt: str) -> str:
-    return hashlib.sha256(receipt.encode()).hexdigest()
-
-
-# Ballots and the close of a poll meet on a PostgreSQL advisory lock keyed by the poll: shared
-# for ballots (voters never wait for each other), exclusive for the close. Unlike a row's share
-# lock, PostgreSQL queues new shared requests behind a waiting exclusive one, so a steady flow
-# of voters cannot starve the close. SQLite runs one writing transaction at a time anyway.
-BALLOT_LOCK_NAMESPACE = 0x61737365  # "asse"
-
-
-def _ballot_lock(poll_id: int, *, exclusive: bool) -> None:
-    if connection.vendor != "postgresql":
-        return
-    function = "pg_advisory_xact_lock" if exclusive else "pg_advisory_xact_lock_shared"
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {function}(%s, %s)", [BALLOT_LOCK_NAMESPACE, poll_id % 2**31])
-
-
-def _poll_for_ballot(poll_id: int) -> tuple[str, bool, str, int | None]:
-    """(status, secret, method, max_choices), read once the shared ballot lock is held."""
-    _ballot_lock(poll_id, exclusive=False)
-    row = (
-        Poll.objects.filter(pk=poll_id)
-        .values_list("status", "secret", "method", "max_choices")
-        .first()
-    )
-    if row is None:
-        raise NotFound(_("Ce vote n'existe pas."), code="poll_not_found")
-    return row
-
-
-def ballot_cast(
-    *,
-    poll: Poll | int,
-    organisation: Organisation | int,
-    actor: User,
-    choice,
-    paper: bool = False,
-    request_id: str | None = None,
-) -> CastResult:
-    """Cast `organisation`'s ballot in `poll`, by one of its entitled delegates or its proxy
-    holder, or (`paper=True`) by a teller of the secretariat entering a paper ballot.
-
-    Errors: `poll_not_found` (404), `poll_not_open` / `poll_closed` (409), `not_entitled` /
-    `not_allowed` (403), `invalid_choice` (400), `already_voted` (409). Nothing is written on
-    error. The tally publisher is told after the commit.
-
-    `seq` is the number of the poll's ballots counted after this ballot committed. Ballots are
-    never deleted, so every snapshot taken before this commit counted fewer; any tally whose
-    seq is at least this number was read after the commit and includes the ballot."""
-    poll_id, organisation_id = _pk(poll), _pk(organisation)
-    receipt = secrets.token_urlsafe(18)
-    with transaction.atomic():
-        status, secret, method, max_choices = _poll_for_ballot(poll_id)
-        if status == Poll.Status.DRAFT:
-            raise Conflict(_("Ce vote n'est pas encore ouvert."), code="poll_not_open")
-        if status != Poll.Status.OPEN:
-            raise Conflict(_("Ce vote est clos."), code="poll_closed")
-        entitlement = (
-            PollEntitlement.objects.filter(poll_id=poll_id, organisation_id=organisation_id)
-            .only("id", "weight", "proxy_holder_id", "organisation_id")
-            .first()
-        )
-        if paper:
-            if not rules.can_enter_paper_ballots(actor):
-                raise NotAllowed(_("Seul le secrétariat saisit les bulletins papier."))
-            if entitlement is None:
-                raise NotAllowed(
-                    _("Cette CAE n'est ni présente ni représentée dans ce vote."),
-                    code="not_entitled",
-                )
-            via_proxy = False
-        else:
-            via_proxy = entitlement is not None and entitlement.proxy_holder_id == actor.pk
-            if entitlement is None or not (
-                via_proxy or entitlement.delegates.filter(pk=actor.pk).exists()
-            ):
-                raise NotAllowed(
-                    _("Vous ne pouvez pas voter pour cette CAE dans ce vote."),
-                    code="not_entitled",
-                )
-        option_ids = list(
-            PollOption.objects.filter(poll_id=poll_id)
-            .order_by("position")
-            .values_list("id", flat=True)
-        )
-        stored = tallying.validate_choice(method, option_ids, choice, max_choices=max_choices)
-        try:
-            with transaction.atomic():
-                VoteRecord.objects.create(
-                    poll_id=poll_id,
-                    organisation_id=organisation_id,
-                    cast_by=actor,
-                    via_proxy=via_proxy,
-                    paper=paper,
-                    voted_at=timezone.now(),
-                )
-        except IntegrityError:
-            raise Conflict(_("Cette CAE a déjà voté dans ce vote."), code="already_voted") from None
-        Ballot.objects.create(
-            poll_id=poll_id,
-            choice=stored,
-            weight=entitlement.weight,
-            receipt_hash=receipt_hash(receipt),
-            organisation_id=None if secret else organisation_id,
-        )
-        # robust: the ballot is committed whatever happens to the live update.
-        transaction.on_commit(lambda: tally_publisher.ballot_committed(poll_id), robust=True)
-    seq = Ballot.objects.filter(poll_id=poll_id).count()
-    return CastResult(
-        poll=poll_id,
-        organisation=organisation_id,
-        receipt=receipt,
-        seq=seq,
-        paper=paper,
-        request_id=request_id,
-    )

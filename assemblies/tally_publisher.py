@@ -13,8 +13,8 @@ test) the snapshot is published at once.
 
 `seq` is the number of ballots in the snapshot (see `assemblies.selectors.poll_tally`): ballots
 are never deleted, so `seq` only grows and any snapshot with `seq >= vote.ack.seq` includes the
-acknowledged ballot. If the channel layer is down the ballot stands: this module logs and
-carries on.
+acknowledged ballot. If the channel layer is down the ballot stands: this module logs, and
+tries the tally again every `RETRY_AFTER` seconds until it goes out (or a newer one does).
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 WINDOW = 0.2  # seconds between two tallies of one poll, at least
 SEND_TIMEOUT = 2.0  # a channel layer that does not answer must not hold the next tallies
+RETRY_AFTER = 1.0  # a tally that could not be published is tried again after this long
 
 
 def snapshot(poll_id: int) -> tuple[str, dict] | None:
@@ -139,6 +140,7 @@ class Coalescer:
         self.loop.create_task(self.flush(poll_id))
 
     async def flush(self, poll_id: int) -> None:
+        failed = False
         try:
             found = await database_sync_to_async(snapshot)(poll_id)
             # A re-read that found no new ballot is not sent again.
@@ -146,14 +148,20 @@ class Coalescer:
                 await asyncio.wait_for(get_channel_layer().group_send(*found), SEND_TIMEOUT)
                 self.last_sent[poll_id] = found[1]["seq"]
         except Exception:  # the database or the channel layer is down: the ballots stand
+            failed = True
             logger.warning("tally of poll %s not published", poll_id, exc_info=True)
         finally:
             self.running.discard(poll_id)
             if poll_id in self.dirty:
                 self.dirty.discard(poll_id)
                 self.schedule(poll_id)
-            elif not self.due and not self.running:
-                self.idle_event.set()
+            else:
+                if failed:
+                    # Tried again until it goes out: the ballot may be the poll's last, and
+                    # Redis just back may refuse the first send on a connection it dropped.
+                    self.loop.call_later(RETRY_AFTER, self.note, poll_id)
+                if not self.due and not self.running:
+                    self.idle_event.set()
 
     async def wait_idle(self) -> None:
         """Until every noted ballot is in a published tally (tests wait on this)."""

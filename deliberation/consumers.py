@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from alliance.ws import CLOSE_FLOOD, FloodGuard
+from alliance.ws import CLOSE_FLOOD, DirectDispatch, FloodGuard
 from deliberation import rules
 from deliberation.live import comment_message, thread_group
 from deliberation.models import Thread
@@ -30,7 +30,7 @@ MESSAGE_TYPES = ("ping", "sync")
 SYNC_LIMIT = 200
 
 
-class ThreadConsumer(AsyncJsonWebsocketConsumer):
+class ThreadConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
     async def connect(self):
         self.thread_id = int(self.scope["url_route"]["kwargs"]["thread_id"])
         self.group = thread_group(self.thread_id)

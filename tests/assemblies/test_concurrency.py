@@ -99,3 +99,27 @@ def test_concurrent_proxy_grants_cannot_exceed_the_cap():
     assert codes.count("ok") == 2
     assert codes.count("proxy_cap_reached") == 6
     assert Proxy.objects.filter(holder=holder).count() == 2
+
+
+def test_two_processes_casting_overlapping_batches_count_each_cae_once():
+    """Two server processes each cast a batch naming the same 30 CAEs (a delegate who voted on
+    both, or a retry crossing its first try): each CAE has one ballot and one `ok`."""
+    from assemblies.casting import BallotRequest, ballots_cast
+
+    assembly = AssemblyFactory()
+    delegates = seat(assembly, 40)
+    poll = open_poll(assembly)
+
+    def batch(chosen, choice):
+        requests = [BallotRequest(poll.pk, d.organisation_id, d, choice) for d in chosen]
+        return lambda: ballots_cast(requests)
+
+    # In opposite orders (the records are inserted sorted, so the two never wait crosswise).
+    first, second = run_together(
+        [batch(delegates[:30], "yes"), batch(list(reversed(delegates[10:])), "no")]
+    )
+    answers = [o.code if isinstance(o, AllianceError) else "ok" for o in first + second]
+    assert answers.count("ok") == 40 and answers.count("already_voted") == 20
+    assert Ballot.objects.filter(poll=poll).count() == 40
+    assert VoteRecord.objects.filter(poll=poll).count() == 40
+    assert max(o.seq for o in first + second if not isinstance(o, AllianceError)) == 40

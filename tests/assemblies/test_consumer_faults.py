@@ -34,7 +34,7 @@ async def test_a_vote_without_the_database_gets_database_unavailable_and_keeps_t
 ):
     assembly, (alice, _bob), poll = room
     comm = await connect_as(alice, assembly)
-    with database_lost("assemblies.consumers.ballot_cast"):
+    with database_lost("assemblies.vote_queue.ballots_cast"):
         await comm.send_json_to(vote(poll, alice, "yes", request_id="lost"))
         error = await receive_until(comm, "error")
     assert error["code"] == "database_unavailable"

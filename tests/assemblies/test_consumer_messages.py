@@ -257,10 +257,10 @@ async def test_an_unexpected_failure_answers_server_error_and_keeps_the_connecti
 ):
     (alice, *_), poll = room
 
-    def broken(**kwargs):
-        raise RuntimeError("database gone")
+    def broken(requests):
+        raise RuntimeError("a bug")
 
-    monkeypatch.setattr("assemblies.consumers.ballot_cast", broken)
+    monkeypatch.setattr("assemblies.vote_queue.ballots_cast", broken)
     comm = await connect_as(alice, assembly)
     await comm.send_json_to(vote(poll, alice, "yes", "boom"))
     error = await receive_until(comm, "error")

@@ -138,6 +138,11 @@ class FaultClient:
         """When this client first held a tally with at least `seq` ballots (after `after`)."""
         return next((s.at for s in self.seen if s.seq >= seq and s.at >= after), None)
 
+    @property
+    def in_flight(self) -> int:
+        """Votes sent on the current connection and not answered yet."""
+        return len(self._pending)
+
     async def vote_once(self, choice: str, timeout: float = 10) -> dict:
         """Send the vote on the current connection; the answer, or ConnectionLost."""
         await asyncio.wait_for(self._connected.wait(), timeout)
@@ -167,9 +172,11 @@ class FaultClient:
         self.answers.append(answer)
         return answer
 
-    async def vote_until_settled(self, choice: str, deadline: float) -> dict:
-        """Send the vote again after every lost connection or `database_unavailable` until it
-        is acknowledged or `already_voted` (an earlier attempt was recorded)."""
+    async def vote_until_settled(self, choice: str, deadline: float, after: float = 0) -> dict:
+        """Send the vote (`after` seconds from now) and again after every lost connection or
+        `database_unavailable`, until it is acknowledged or `already_voted` (an earlier
+        attempt was recorded)."""
+        await asyncio.sleep(after)
         while True:
             try:
                 answer = await self.vote_once(choice, timeout=max(deadline - time.monotonic(), 1))

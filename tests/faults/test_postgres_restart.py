@@ -24,6 +24,7 @@ pytestmark = pytest.mark.faults
 
 DELEGATES = 80
 FIRST_WAVE = 50  # voting when the database stops; the others vote during the outage
+STAGGER = 0.01  # seconds between two votes of the first wave
 ANSWER_WITHIN = 6.0  # seconds: a refusal, not a hang (the connection timeout is 5 s)
 
 
@@ -56,14 +57,20 @@ async def test_postgres_restart_answers_503_and_leaves_nothing_half_written(
     poll_url = f"{second.url}/api/polls/{data['poll']}/votes/"
     try:
         await start_all(clients)
-        wave = [
-            asyncio.create_task(c.vote_once(choice_for(i), timeout=20))
-            for i, c in enumerate(clients[:FIRST_WAVE])
-        ]
+
+        # Staggered, as in test_kill_daphne.py: the server casts votes arriving together in one
+        # batch, and the stop must fall with some answered and others on their way.
+        async def vote_later(index, client):
+            await asyncio.sleep(index * STAGGER)
+            return await client.vote_once(choice_for(index), timeout=20)
+
+        wave = [asyncio.create_task(vote_later(i, c)) for i, c in enumerate(clients[:FIRST_WAVE])]
         deadline = time.monotonic() + 20
-        while not any(c.answers for c in clients[:FIRST_WAVE]):
-            assert time.monotonic() < deadline, "no ballot answered before the stop"
-            await asyncio.sleep(0.005)
+        while not any(c.answers for c in clients[:FIRST_WAVE]) or not any(
+            c.in_flight for c in clients[:FIRST_WAVE]
+        ):
+            assert time.monotonic() < deadline, "no moment with ballots answered and in flight"
+            await asyncio.sleep(0.001)
         await asyncio.to_thread(postgres.stop, "fast")
         stopped_at = time.monotonic()
         first_wave = await asyncio.gather(*wave)

@@ -1,0 +1,76 @@
+"""Live votes of every connection of a server process, cast in batches.
+
+Channels gives the ORM one thread per process. Cast one by one, live votes queue for that
+thread and each pays the whole cost of a transaction (about 6 ms). Here the votes that arrive
+while a batch is being written wait in the queue and go together into the next batch
+(`casting.ballots_cast`: one transaction, about ten statements whatever the batch's size). A
+lone vote is cast at once, as before; under a flood the batches grow by themselves, up to
+`MAX_BATCH`, and the cost per vote falls.
+
+Each vote still gets its own answer: its `CastResult`, or the `AllianceError` that refused it.
+An error of the whole batch (the database gone) is every vote's answer, and nothing of that
+batch was written, so every client may send its vote again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+from channels.db import database_sync_to_async
+
+from assemblies.casting import BallotRequest, CastResult, ballots_cast
+
+MAX_BATCH = 200  # votes per transaction: bounds a batch's statement and its wait
+
+
+@database_sync_to_async
+def cast_batch(requests: list[BallotRequest]) -> list:
+    return ballots_cast(requests)
+
+
+class VoteQueue:
+    def __init__(self) -> None:
+        self.waiting: list[tuple[BallotRequest, asyncio.Future]] = []
+        self.worker: asyncio.Task | None = None
+        self.batch_sizes: list[int] = []  # the sizes of the last batches (for tests and bench)
+
+    async def cast(self, request: BallotRequest) -> CastResult:
+        loop = asyncio.get_running_loop()
+        future = loop.create_future()
+        self.waiting.append((request, future))
+        if self.worker is None or self.worker.done():
+            self.worker = loop.create_task(self.work())
+        return await future
+
+    async def work(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
+            self.batch_sizes = [*self.batch_sizes[-99:], len(batch)]
+            try:
+                outcomes = await cast_batch([request for request, _future in batch])
+            except Exception as error:
+                outcomes = [error] * len(batch)
+            for (_request, future), outcome in zip(batch, outcomes, strict=True):
+                if future.done():  # its connection closed meanwhile; the vote may be cast
+                    continue
+                if isinstance(outcome, Exception):
+                    future.set_exception(outcome)
+                else:
+                    future.set_result(outcome)
+
+
+_queues: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def queue_of_this_loop() -> VoteQueue:
+    loop = asyncio.get_running_loop()
+    queue = _queues.get(loop)
+    if queue is None:
+        queue = _queues[loop] = VoteQueue()
+    return queue
+
+
+async def cast(request: BallotRequest) -> CastResult:
+    """Cast `request` with the other live votes of this process; raises its error."""
+    return await queue_of_this_loop().cast(request)
