@@ -33,7 +33,6 @@ class VoteQueue:
     def __init__(self) -> None:
         self.waiting: list[tuple[BallotRequest, asyncio.Future]] = []
         self.worker: asyncio.Task | None = None
-        self.batch_sizes: list[int] = []  # the sizes of the last batches (for tests and bench)
 
     async def cast(self, request: BallotRequest) -> CastResult:
         loop = asyncio.get_running_loop()
@@ -46,10 +45,9 @@ class VoteQueue:
     async def work(self) -> None:
         while self.waiting:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
-            self.batch_sizes = [*self.batch_sizes[-99:], len(batch)]
             try:
                 outcomes = await cast_batch([request for request, _future in batch])
-            except Exception as error:
+            except Exception as error:  # the database gone: every vote of the batch gets it
                 outcomes = [error] * len(batch)
             for (_request, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():  # its connection closed meanwhile; the vote may be cast
