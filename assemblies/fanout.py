@@ -52,6 +52,7 @@ class Relay:
         self.screens: set[Screen] = set()
         self.task: asyncio.Task | None = None
         self.channel: str | None = None
+        self.stopping = False  # set by `stop`: the next message, whatever it is, ends the relay
         self.joined = asyncio.Event()
 
     def start(self) -> None:
@@ -66,7 +67,7 @@ class Relay:
                 self.joined.set()
                 while True:
                     message = await layer.receive(channel)
-                    if message.get("type") == STOP:
+                    if self.stopping or message.get("type") == STOP:
                         await self.leave(layer, channel)
                         return
                     await self.deliver(message)
@@ -81,7 +82,10 @@ class Relay:
 
     async def stop(self) -> None:
         """End the relay by a message on its own channel. Cancelling it is the fallback only:
-        redis-py may hold a cancelled blocking read until the read's own timeout (5 s)."""
+        redis-py may hold a cancelled blocking read until the read's own timeout (5 s). On
+        Redis the stop message itself can be held up, or lost, by such a read: the relay then
+        ends on the next message it receives."""
+        self.stopping = True
         if self.channel is not None:
             try:
                 await get_channel_layer().send(self.channel, {"type": STOP})

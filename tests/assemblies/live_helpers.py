@@ -71,3 +71,19 @@ async def receive_close(comm, timeout: float = 3.0) -> int:
 
 def dumps(message: dict) -> str:
     return json.dumps(message)
+
+
+async def relay_ended(relay, assembly_id) -> None:
+    """Until the tally relay `relay` has ended. On Redis its stop message can be held up, or
+    lost, by a disconnected screen's cancelled read (assemblies/fanout.py): the next message to
+    its group ends it then."""
+    from channels.layers import get_channel_layer
+
+    from assemblies import fanout
+
+    try:
+        await asyncio.wait_for(asyncio.shield(relay.task), 6)
+    except TimeoutError:
+        group = fanout.tally_group(assembly_id)
+        await get_channel_layer().group_send(group, {"type": "relay.wake"})
+        await asyncio.wait_for(relay.task, 6)

@@ -16,6 +16,7 @@ from tests.assemblies.live_helpers import (
     drain,
     receive_close,
     receive_until,
+    relay_ended,
     session_cookie,
 )
 
@@ -237,8 +238,9 @@ async def test_the_group_is_left_on_disconnect(assembly, member, monkeypatch):
 
     monkeypatch.setattr(layer, "group_discard", spy)
     comm = await connect_as(member, assembly)
+    relay = fanout._relays_of_this_loop()[assembly.pk]
     await comm.disconnect()
-    await asyncio.sleep(0.05)  # the tally relay, its last screen gone, leaves in its own task
+    await relay_ended(relay, assembly.pk)
     assert sorted(group for group, _ in left) == [
         f"assembly-{assembly.pk}",
         f"assembly-{assembly.pk}-tallies",

@@ -12,7 +12,7 @@ from channels.layers import get_channel_layer
 
 from assemblies import fanout
 from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
-from tests.assemblies.live_helpers import drain, receive_until, watch
+from tests.assemblies.live_helpers import drain, receive_until, relay_ended, watch
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -56,9 +56,10 @@ async def test_one_relay_feeds_every_screen_with_one_message_and_one_encoding(
         tally = await receive_until(comm, "tally")
         assert (tally["poll"], tally["seq"], tally["totals"]["yes"]) == (poll.pk, 1, "1.00")
     assert [t["seq"] for t in encoded] == [1]
+    relay = fanout._relays_of_this_loop()[assembly.pk]
     for comm in screens:
         await comm.disconnect()
-    await asyncio.sleep(0.05)
+    await relay_ended(relay, assembly.pk)
     assert fanout.relay_count() == 0
     assert left.count(fanout.tally_group(assembly.pk)) == 1
 
