@@ -24,6 +24,7 @@ from rest_framework.authtoken.models import Token
 from alliance import rules as base_rules
 from alliance import unavailable
 from alliance.errors import AllianceError
+from alliance.per_loop import PerLoop
 from alliance.ws import CLOSE_FLOOD, DirectDispatch, FloodGuard
 from assemblies import fanout, vote_queue
 from assemblies.casting import BallotRequest
@@ -150,7 +151,7 @@ def read_state(assembly) -> dict:
     return assembly_state(assembly)
 
 
-_state_reads: dict[tuple[int, int], asyncio.Future] = {}
+_state_reads: PerLoop[dict[int, asyncio.Future]] = PerLoop(dict)
 
 
 async def shared_state(assembly) -> dict:
@@ -159,12 +160,11 @@ async def shared_state(assembly) -> dict:
     handful of reads instead of one per delegate (the reads queue on the one thread Channels
     gives the ORM). Nothing is reused once read: a connection joins the group before asking,
     so whatever commits after the shared read started reaches it as an event."""
-    key = (id(asyncio.get_running_loop()), assembly.pk)
-    future = _state_reads.get(key)
+    reads = _state_reads.get()
+    future = reads.get(assembly.pk)
     if future is None:
-        future = asyncio.ensure_future(read_state(assembly))
-        _state_reads[key] = future
-        future.add_done_callback(lambda _done: _state_reads.pop(key, None))
+        future = reads[assembly.pk] = asyncio.ensure_future(read_state(assembly))
+        future.add_done_callback(lambda _done: reads.pop(assembly.pk, None))
     state = await asyncio.shield(future)
     return copy.deepcopy(state)  # each connection adjusts the tallies of its own copy
 

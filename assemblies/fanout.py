@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import weakref
 from typing import Protocol
 
 from channels.layers import get_channel_layer
 
 from alliance.layers import cancel_requested
+from alliance.per_loop import PerLoop
 
 logger = logging.getLogger(__name__)
 
@@ -116,22 +116,14 @@ class Relay:
                 logger.debug("tally not written to a closing screen", exc_info=True)
 
 
-_relays: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _relays_of_this_loop() -> dict[int, Relay]:
-    loop = asyncio.get_running_loop()
-    relays = _relays.get(loop)
-    if relays is None:
-        relays = _relays[loop] = {}
-    return relays
+relays_by_assembly: PerLoop[dict[int, Relay]] = PerLoop(dict)
 
 
 async def watch(assembly_id: int, screen: Screen) -> None:
     """`screen` receives every tally of the assembly published from now on. Call it before
     reading the state the screen starts from: a ballot committed after that read is in a
     tally the relay receives, since it joined the group first."""
-    relays = _relays_of_this_loop()
+    relays = relays_by_assembly.get()
     relay = relays.get(assembly_id)
     if relay is None:
         relay = relays[assembly_id] = Relay(assembly_id)
@@ -144,7 +136,7 @@ async def watch(assembly_id: int, screen: Screen) -> None:
 
 
 async def unwatch(assembly_id: int, screen: Screen) -> None:
-    relays = _relays_of_this_loop()
+    relays = relays_by_assembly.get()
     relay = relays.get(assembly_id)
     if relay is None:
         return
@@ -156,4 +148,4 @@ async def unwatch(assembly_id: int, screen: Screen) -> None:
 
 def relay_count() -> int:
     """Relays running in this event loop (for tests)."""
-    return len(_relays_of_this_loop())
+    return len(relays_by_assembly.get())

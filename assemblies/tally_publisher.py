@@ -23,13 +23,13 @@ import asyncio
 import contextvars
 import logging
 import os
-import weakref
 
 from asgiref.sync import SyncToAsync
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
 from alliance.events import group_send_now
+from alliance.per_loop import PerLoop
 from assemblies.fanout import tally_group
 from assemblies.models import Poll
 from assemblies.selectors import poll_tally
@@ -88,17 +88,7 @@ def ballot_committed(poll_id: int) -> None:
 
 
 def _note(poll_id: int) -> None:
-    coalescer_for(asyncio.get_running_loop()).note(poll_id)
-
-
-_coalescers: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def coalescer_for(loop: asyncio.AbstractEventLoop) -> Coalescer:
-    coalescer = _coalescers.get(loop)
-    if coalescer is None:
-        coalescer = _coalescers[loop] = Coalescer(loop)
-    return coalescer
+    coalescers.get().note(poll_id)
 
 
 class Coalescer:
@@ -110,8 +100,8 @@ class Coalescer:
     overlap, so their messages leave in the order their snapshots were read.
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop):
-        self.loop = loop
+    def __init__(self):
+        self.loop = asyncio.get_running_loop()
         self.due: set[int] = set()
         self.running: set[int] = set()
         self.dirty: set[int] = set()
@@ -168,7 +158,10 @@ class Coalescer:
         await self.idle_event.wait()
 
 
+coalescers = PerLoop(Coalescer)
+
+
 async def wait_idle() -> None:
     """Until the current loop's coalescer has published every ballot noted so far."""
     await asyncio.sleep(0)  # let pending call_soon_threadsafe notes run first
-    await coalescer_for(asyncio.get_running_loop()).wait_idle()
+    await coalescers.get().wait_idle()

@@ -15,10 +15,10 @@ batch was written, so every client may send its vote again.
 from __future__ import annotations
 
 import asyncio
-import weakref
 
 from channels.db import database_sync_to_async
 
+from alliance.per_loop import PerLoop
 from assemblies.casting import BallotRequest, CastResult, ballots_cast
 
 MAX_BATCH = 200  # votes per transaction: bounds a batch's statement and its wait
@@ -58,17 +58,9 @@ class VoteQueue:
                     future.set_result(outcome)
 
 
-_queues: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def queue_of_this_loop() -> VoteQueue:
-    loop = asyncio.get_running_loop()
-    queue = _queues.get(loop)
-    if queue is None:
-        queue = _queues[loop] = VoteQueue()
-    return queue
+queues = PerLoop(VoteQueue)
 
 
 async def cast(request: BallotRequest) -> CastResult:
     """Cast `request` with the other live votes of this process; raises its error."""
-    return await queue_of_this_loop().cast(request)
+    return await queues.get().cast(request)

@@ -238,7 +238,7 @@ async def test_the_group_is_left_on_disconnect(assembly, member, monkeypatch):
 
     monkeypatch.setattr(layer, "group_discard", spy)
     comm = await connect_as(member, assembly)
-    relay = fanout._relays_of_this_loop()[assembly.pk]
+    relay = fanout.relays_by_assembly.get()[assembly.pk]
     await comm.disconnect()
     await relay_ended(relay, assembly.pk)
     assert sorted(group for group, _ in left) == [

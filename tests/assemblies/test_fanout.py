@@ -56,7 +56,7 @@ async def test_one_relay_feeds_every_screen_with_one_message_and_one_encoding(
         tally = await receive_until(comm, "tally")
         assert (tally["poll"], tally["seq"], tally["totals"]["yes"]) == (poll.pk, 1, "1.00")
     assert [t["seq"] for t in encoded] == [1]
-    relay = fanout._relays_of_this_loop()[assembly.pk]
+    relay = fanout.relays_by_assembly.get()[assembly.pk]
     for comm in screens:
         await comm.disconnect()
     await relay_ended(relay, assembly.pk)
@@ -119,7 +119,7 @@ async def test_the_last_screen_leaving_ends_the_relay_at_once(assembly):
     5 s of a blocking read (docs/LIVE_PROTOCOL.md); on both layers it ends at once."""
     (alice,) = await database_sync_to_async(seat)(assembly, 1)
     comm = await watch(alice, assembly)
-    relay = fanout._relays_of_this_loop()[assembly.pk]
+    relay = fanout.relays_by_assembly.get()[assembly.pk]
     await comm.disconnect()
     await asyncio.wait_for(relay.task, 1)
     assert not relay.task.cancelled()  # it returned: stopped by its message, not cancelled

@@ -49,7 +49,7 @@ async def test_votes_arriving_during_a_batch_are_cast_together_by_the_next(monke
     await screens[1].send_json_to(vote(poll, delegates[1], "no"))
 
     async def queued(count):
-        while sum(len(q.waiting) for q in vote_queue._queues.values()) < count:
+        while sum(len(q.waiting) for q in vote_queue.queues.values()) < count:
             await asyncio.sleep(0.01)
 
     try:  # the frames reach the queue although the ORM thread is busy (alliance.ws)
