@@ -119,6 +119,22 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", 5)
+    # DATABASE_POOL_SIZE: the most PostgreSQL connections a process holds (0: no pool, then
+    # DATABASE_CONN_MAX_AGE applies). Under ASGI each request runs in a thread of its own, and
+    # connections kept per thread outlived their threads until PostgreSQL refused new ones
+    # (docs/PERFORMANCE.md); a pool takes each connection back at the end of the request and
+    # checks it before lending it again. With PostgreSQL down, a request waits `timeout`
+    # seconds for a connection, then answers 503 (`database_unavailable`); a failed connection
+    # attempt is given up after `reconnect_timeout`, so the next request tries again at once.
+    POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+    if POOL_SIZE > 0:
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": min(2, POOL_SIZE),
+            "max_size": POOL_SIZE,
+            "timeout": 2,
+            "reconnect_timeout": 2,
+        }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Channels ------------------------------------------------------------------------------

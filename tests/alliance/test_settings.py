@@ -27,6 +27,7 @@ def clean_env(**overrides) -> dict:
         not in {
             "DATABASE_URL",
             "DATABASE_CONN_MAX_AGE",
+            "DATABASE_POOL_SIZE",
             "REDIS_URL",
             "DEBUG",
             "SECRET_KEY",
@@ -120,8 +121,30 @@ def test_database_url_and_redis_url_select_postgresql_and_the_redis_layer():
     assert read["hosts"] == ["alliance.example.org"]
 
 
-def test_database_connections_are_kept_and_checked_unless_told_otherwise():
-    kept = read_settings(**PRODUCTION_ENV)["db"]
+def test_postgresql_connections_come_from_a_checked_pool_unless_told_otherwise():
+    pooled = read_settings(**PRODUCTION_ENV)["db"]
+    assert (pooled["CONN_MAX_AGE"], pooled["CONN_HEALTH_CHECKS"]) == (0, True)
+    assert pooled["OPTIONS"]["pool"] == {
+        "min_size": 2,
+        "max_size": 10,
+        "timeout": 2,
+        "reconnect_timeout": 2,
+    }
+    sized = read_settings(**PRODUCTION_ENV, DATABASE_POOL_SIZE="40")["db"]
+    assert sized["OPTIONS"]["pool"]["max_size"] == 40
+    kept = read_settings(**PRODUCTION_ENV, DATABASE_POOL_SIZE="0")["db"]
+    assert "pool" not in kept["OPTIONS"]
     assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
-    per_request = read_settings(**PRODUCTION_ENV, DATABASE_CONN_MAX_AGE="0")["db"]
+    per_request = read_settings(
+        **PRODUCTION_ENV, DATABASE_POOL_SIZE="0", DATABASE_CONN_MAX_AGE="0"
+    )["db"]
     assert (per_request["CONN_MAX_AGE"], per_request["CONN_HEALTH_CHECKS"]) == (0, True)
+
+
+def test_sqlite_connections_are_kept_and_checked_unless_told_otherwise():
+    kept = read_settings()["db"]
+    assert kept["ENGINE"] == "django.db.backends.sqlite3"
+    assert (kept["CONN_MAX_AGE"], kept["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert "pool" not in kept["OPTIONS"]
+    per_request = read_settings(DATABASE_CONN_MAX_AGE="0")["db"]
+    assert per_request["CONN_MAX_AGE"] == 0

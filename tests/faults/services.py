@@ -184,7 +184,7 @@ def django_env(postgres: PrivatePostgres, redis: PrivateRedis, database: str) ->
         "REDIS_URL": redis.url,
         "CHANNEL_LAYER_PREFIX": "faults",
         "CACHE_KEY_PREFIX": "faults-cache",
-        "DATABASE_CONN_MAX_AGE": "60",  # as the scale-out deployment (docker-compose.yml)
+        "DATABASE_POOL_SIZE": "10",  # as the scale-out deployment (docker-compose.yml)
     }
 
 
