@@ -124,7 +124,8 @@ class Comment(models.Model):
         verbose_name = _("commentaire")
         verbose_name_plural = _("commentaires")
         indexes = [
-            models.Index(fields=["thread", "created_at"], name="comment_thread_created_idx"),
+            # the order of a thread's pages (deliberation/comment_pages.py), whole: no sort
+            models.Index(fields=["thread", "created_at", "id"], name="comment_thread_page_idx"),
             models.Index(
                 fields=["thread"], condition=Q(is_point=True), name="comment_thread_points_idx"
             ),

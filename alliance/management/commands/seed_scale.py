@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from alliance.progress import ProgressBar
-from alliance.scale import PREFIX, seed_organisations
+from alliance.scale import PREFIX, refresh_planner_statistics, seed_organisations
 
 
 class Command(BaseCommand):
@@ -39,6 +39,7 @@ class Command(BaseCommand):
             summary |= seed_open_assembly(organisation_prefix=f"{PREFIX}-", polls=polls)
         if comments:
             summary |= self.seed_debate(comments, err)
+        refresh_planner_statistics()
         self.stdout.write(str(summary))
 
     def seed_debate(self, comments: int, err) -> dict:
