@@ -237,16 +237,28 @@ def poll_tally(poll: Poll) -> dict:
 
     `seq` is the number of ballots counted, read in the same query as the ballots: ballots are
     never deleted, so a snapshot whose seq is at least the count a voter was given after their
-    ballot committed (see `ballot_cast`) includes that ballot."""
-    rows = list(Ballot.objects.filter(poll_id=poll.pk).values_list("weight", "choice"))
+    ballot committed (see `ballot_cast`) includes that ballot.
+
+    Identical ballots (same weight, same choice) are read as one group: every live figure is a
+    sum of weights, so n ballots of weight w count as one of weight n x w. A tally of 30,000
+    ballots then decodes a handful of rows, not 30,000 weights and choices (five times a second
+    during a vote, it was a quarter of the server's time: docs/PERFORMANCE.md)."""
+    groups = list(
+        Ballot.objects.filter(poll_id=poll.pk)
+        .values_list("weight", "choice")
+        .annotate(ballots=Count("pk"))
+        .order_by()
+    )
+    counted = sum(ballots for _weight, _choice, ballots in groups)
+    weighted = [(weight * ballots, choice) for weight, choice, ballots in groups]
     return {
         "type": "tally",
         "poll": poll.pk,
-        "seq": len(rows),
-        "ballots": len(rows),
-        "weight_cast": tallying.decimal(sum((w for w, _ in rows), Fraction(0))),
+        "seq": counted,
+        "ballots": counted,
+        "weight_cast": tallying.decimal(sum((w for w, _ in weighted), Fraction(0))),
         "totals": tallying.totals(
-            poll.method, _option_ids(poll), rows, **_rules(poll, for_totals=True)
+            poll.method, _option_ids(poll), weighted, **_rules(poll, for_totals=True)
         ),
     }
 
