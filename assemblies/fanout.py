@@ -7,6 +7,14 @@ relay: the only member of the assembly's tally group in this process, so the lay
 one copy per process (several daphne processes behind Redis each get theirs). The relay
 encodes the tally once and writes the same text to each local screen.
 
+A relay writes at most `FRAMES_PER_SECOND` tally frames a second: once it starts writing n
+frames it writes no more for n / `FRAMES_PER_SECOND` seconds, and of the tallies that arrive meanwhile keeps only the
+newest of each poll (tallies are absolute, so nothing is lost). Up to 2,500 screens it never
+rests longer than the publisher's 0.2 s window; beyond, a vote's own tally still goes out at
+once after a quiet spell, but under a flood of votes the screens get fewer tallies instead of
+the process spending its time writing them (at 5,000 screens, 5 tallies a second were 25,000
+frames and half of the process's time: docs/PERFORMANCE.md).
+
 A screen still never sees a poll's `seq` go down: a tally not newer than the last one that
 screen was sent (by a relay or in an `assembly.state`) is skipped for it.
 
@@ -32,6 +40,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 1.0  # seconds before a relay whose layer failed tries again
 JOIN_TIMEOUT = 2.0  # a screen waits this long at most for its relay to join the group
 STOP = "relay.stop"  # the message a relay ends on, sent to its own channel
+FRAMES_PER_SECOND = 12_500  # tally frames a relay writes per second at most (see above)
 
 
 def tally_group(assembly_id: int) -> str:
@@ -54,6 +63,9 @@ class Relay:
         self.channel: str | None = None
         self.stopping = False  # set by `stop`: the next message, whatever it is, ends the relay
         self.joined = asyncio.Event()
+        self.pending: dict[int, dict] = {}  # poll id: its newest tally not written yet
+        self.writer: asyncio.Task | None = None  # writes `pending` out, resting in between
+        self.rest_until = 0.0  # event-loop time before which no more frames are written
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self.run())
@@ -70,7 +82,7 @@ class Relay:
                     if self.stopping or message.get("type") == STOP:
                         await self.leave(layer, channel)
                         return
-                    await self.deliver(message)
+                    self.take(message)
             except asyncio.CancelledError:
                 await self.leave(layer, channel)
                 raise
@@ -95,25 +107,49 @@ class Relay:
         self.task.cancel()
 
     async def leave(self, layer, channel) -> None:
+        if self.writer is not None:
+            self.writer.cancel()
         try:
             await asyncio.wait_for(layer.group_discard(self.group, channel), 2.0)
         except Exception:  # noqa: S110 (the group expires by itself if the layer is down)
             pass
 
-    async def deliver(self, tally: dict) -> None:
-        if tally.get("type") != "tally":
+    def take(self, message: dict) -> None:
+        if message.get("type") != "tally":
             return
+        held = self.pending.get(message["poll"])
+        if held is None or message["seq"] > held["seq"]:
+            self.pending[message["poll"]] = message
+        if self.writer is None or self.writer.done():
+            self.writer = asyncio.get_running_loop().create_task(self.write_pending())
+
+    async def write_pending(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.pending:
+            if (rest := self.rest_until - loop.time()) > 0:
+                await asyncio.sleep(rest)
+            tallies, self.pending = list(self.pending.values()), {}
+            started, frames = loop.time(), 0
+            for tally in tallies:
+                frames += await self.deliver(tally)
+            self.rest_until = started + frames / FRAMES_PER_SECOND
+
+    async def deliver(self, tally: dict) -> int:
+        """Write `tally` to every screen that has not seen a newer one; returns how many."""
         poll, seq = tally["poll"], tally["seq"]
         text = json.dumps(tally)
+        written = 0
         for screen in list(self.screens):
             previous = screen.last_tally.get(poll)
             if previous is not None and seq <= previous["seq"]:
                 continue
             screen.last_tally[poll] = tally
+            written += 1
             try:
                 await screen.send(text_data=text)
             except Exception:  # a screen closing under us must not stop the others
                 logger.debug("tally not written to a closing screen", exc_info=True)
+        return written
 
 
 relays_by_assembly: PerLoop[dict[int, Relay]] = PerLoop(dict)

@@ -124,3 +124,34 @@ async def test_the_last_screen_leaving_ends_the_relay_at_once(assembly):
     await asyncio.wait_for(relay.task, 1)
     assert not relay.task.cancelled()  # it returned: stopped by its message, not cancelled
     assert fanout.relay_count() == 0
+
+
+class RecordingScreen:
+    def __init__(self):
+        self.last_tally: dict[int, dict] = {}
+        self.received: list[tuple[float, dict]] = []
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        self.received.append((asyncio.get_running_loop().time(), json.loads(text_data)))
+
+
+async def test_a_relay_rests_after_writing_and_then_writes_the_newest_tally_of_each_poll(
+    monkeypatch,
+):
+    monkeypatch.setattr(fanout, "FRAMES_PER_SECOND", 20)  # 2 screens: a 0.1 s rest per tally
+    relay = fanout.Relay(assembly_id=0)
+    screens = [RecordingScreen(), RecordingScreen()]
+    relay.screens.update(screens)
+    relay.take({"type": "tally", "poll": 1, "seq": 1})
+    await asyncio.sleep(0.01)
+    assert [[t["seq"] for _at, t in s.received] for s in screens] == [[1], [1]]  # at once
+    for poll, seq in [(1, 2), (1, 4), (2, 1), (1, 3)]:  # during the rest, out of order
+        relay.take({"type": "tally", "poll": poll, "seq": seq})
+    await asyncio.wait_for(relay.writer, 2)
+    for screen in screens:
+        assert [(t["poll"], t["seq"]) for _at, t in screen.received] == [(1, 1), (1, 4), (2, 1)]
+        first_at, second_at = screen.received[0][0], screen.received[1][0]
+        assert second_at - first_at >= 0.09  # 2 frames at 20 a second
+    relay.take({"type": "tally", "poll": 1, "seq": 4})  # not newer: written to nobody
+    await asyncio.wait_for(relay.writer, 2)
+    assert all(len(s.received) == 3 for s in screens)
