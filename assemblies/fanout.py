@@ -40,6 +40,7 @@ logger = logging.getLogger(__name__)
 RETRY_AFTER = 1.0  # seconds before a relay whose layer failed tries again
 JOIN_TIMEOUT = 2.0  # a screen waits this long at most for its relay to join the group
 STOP = "relay.stop"  # the message a relay ends on, sent to its own channel
+STOP_GRACE = 10.0  # seconds a stopped relay has to end on a message before it is cancelled
 FRAMES_PER_SECOND = 12_500  # tally frames a relay writes per second at most (see above)
 
 
@@ -96,11 +97,13 @@ class Relay:
         """End the relay by a message on its own channel. Cancelling it is the fallback only:
         redis-py may hold a cancelled blocking read until the read's own timeout (5 s). On
         Redis the stop message itself can be held up, or lost, by such a read: the relay then
-        ends on the next message it receives."""
+        ends on the next message it receives, or is cancelled `STOP_GRACE` seconds later."""
         self.stopping = True
         if self.channel is not None:
             try:
                 await get_channel_layer().send(self.channel, {"type": STOP})
+                # If the message is lost and no tally follows, the relay is cancelled after all.
+                asyncio.get_running_loop().call_later(STOP_GRACE, self.task.cancel)
                 return
             except Exception:
                 logger.warning("tally relay %s: no stop message, cancelled", self.group)

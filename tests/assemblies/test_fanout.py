@@ -155,3 +155,23 @@ async def test_a_relay_rests_after_writing_and_then_writes_the_newest_tally_of_e
     relay.take({"type": "tally", "poll": 1, "seq": 4})  # not newer: written to nobody
     await asyncio.wait_for(relay.writer, 2)
     assert all(len(s.received) == 3 for s in screens)
+
+
+async def test_a_relay_whose_stop_message_is_lost_is_cancelled_after_a_grace(monkeypatch):
+    monkeypatch.setattr(fanout, "STOP_GRACE", 0.3)
+    layer = get_channel_layer()
+    send = layer.send
+
+    async def losing_stops(channel, message):
+        if message.get("type") != fanout.STOP:
+            await send(channel, message)
+
+    monkeypatch.setattr(layer, "send", losing_stops)
+    relay = fanout.Relay(assembly_id=0)
+    relay.start()
+    await asyncio.wait_for(relay.joined.wait(), 2)
+    await relay.stop()
+    await asyncio.sleep(0.1)
+    assert not relay.task.done()  # its stop message was lost, and no tally came
+    await asyncio.wait({relay.task}, timeout=7)  # redis-py may hold a cancelled read 5 s
+    assert relay.task.cancelled()
