@@ -126,12 +126,12 @@ else:
     # checks it before lending it again. With PostgreSQL down, a request waits `timeout`
     # seconds for a connection, then answers 503 (`database_unavailable`); a failed connection
     # attempt is given up after `reconnect_timeout`, so the next request tries again at once.
-    POOL_SIZE = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
-    if POOL_SIZE > 0:
+    pool_size = int(os.environ.get("DATABASE_POOL_SIZE", "10"))
+    if pool_size > 0:
         DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django's pool requires it
         DATABASES["default"]["OPTIONS"]["pool"] = {
-            "min_size": min(2, POOL_SIZE),
-            "max_size": POOL_SIZE,
+            "min_size": min(2, pool_size),
+            "max_size": pool_size,
             "timeout": 2,
             "reconnect_timeout": 2,
         }
