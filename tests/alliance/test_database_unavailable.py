@@ -50,7 +50,7 @@ def test_other_errors_are_not(error):
 
 def failing_token_lookup():
     return mock.patch(
-        "rest_framework.authentication.TokenAuthentication.authenticate_credentials",
+        "alliance.api.authentication.TokenAuthentication.authenticate_credentials",
         side_effect=lost_connection(),
     )
 
