@@ -9,7 +9,9 @@ lone vote is cast at once, as before; under a flood the batches grow by themselv
 
 Each vote still gets its own answer: its `CastResult`, or the `AllianceError` that refused it.
 An error of the whole batch (the database gone) is every vote's answer, and nothing of that
-batch was written, so every client may send its vote again.
+batch was written, so every client may send its vote again. When the database is unreachable
+the votes waiting for the next batch get that answer at once too, rather than each batch
+waiting for a connection in turn.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 
 from channels.db import database_sync_to_async
 
+from alliance import unavailable
 from alliance.per_loop import PerLoop
 from assemblies.casting import BallotRequest, CastResult, ballots_cast
 
@@ -47,7 +50,11 @@ class VoteQueue:
             batch, self.waiting = self.waiting[:MAX_BATCH], self.waiting[MAX_BATCH:]
             try:
                 outcomes = await cast_batch([request for request, _future in batch])
-            except Exception as error:  # the database gone: every vote of the batch gets it
+            except Exception as error:  # the database gone: every vote of the batch gets it,
+                if unavailable.is_database_unavailable(error):
+                    # and so does every vote waiting now, at once: a batch each would make the
+                    # last vote wait the pool's timeout once per batch before it (tests/faults).
+                    batch, self.waiting = batch + self.waiting, []
                 outcomes = [error] * len(batch)
             for (_request, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():  # its connection closed meanwhile; the vote may be cast

@@ -7,6 +7,7 @@ import threading
 import pytest
 from channels.db import database_sync_to_async
 
+from alliance import unavailable
 from assemblies import casting, vote_queue
 from assemblies.models import Ballot
 from tests.assemblies.factories import AssemblyFactory, open_poll, seat
@@ -66,3 +67,27 @@ async def test_votes_arriving_during_a_batch_are_cast_together_by_the_next(monke
     assert await database_sync_to_async(Ballot.objects.filter(poll=poll).count)() == 12
     for screen in screens:
         await screen.disconnect()
+
+
+async def test_with_the_database_gone_the_waiting_votes_are_refused_with_the_batch(monkeypatch):
+    from tests.alliance.test_database_unavailable import lost_connection
+
+    running, release, calls = asyncio.Event(), asyncio.Event(), []
+
+    async def failing_batch(requests):
+        calls.append(len(requests))
+        running.set()
+        await release.wait()  # the pool waits for a connection meanwhile
+        raise lost_connection()
+
+    monkeypatch.setattr(vote_queue, "cast_batch", failing_batch)
+    queue = vote_queue.VoteQueue()
+    first = asyncio.ensure_future(queue.cast("first"))
+    await running.wait()
+    waiting = [asyncio.ensure_future(queue.cast(f"vote {i}")) for i in range(3)]
+    await asyncio.sleep(0)
+    release.set()
+    outcomes = await asyncio.gather(first, *waiting, return_exceptions=True)
+    assert calls == [1]  # no second batch waited for a connection in vain
+    assert all(unavailable.is_database_unavailable(o) for o in outcomes), outcomes
+    assert queue.waiting == []
