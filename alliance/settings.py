@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -154,6 +155,15 @@ if REDIS_URL:
 else:
     # Channels' own in-memory layer, minus a scan per message received (alliance/layers.py).
     CHANNEL_LAYERS = {"default": {"BACKEND": "alliance.layers.InMemoryChannelLayer"}}
+
+# LIVE_TALLY_FRAMES_PER_SECOND: the tally frames one server process writes to its screens per
+# second at most, once a second's worth saved up is spent (assemblies/fanout.py). In a large
+# room writing frames is most of a process's time: 12,500 a second is about half a core of the
+# bench's machine (docs/PERFORMANCE.md). Processes sharing a core share this budget: the
+# scale-out bench, whose two processes are pinned to one core, gives each 6,250.
+LIVE_TALLY_FRAMES_PER_SECOND = int(os.environ.get("LIVE_TALLY_FRAMES_PER_SECOND", "12500"))
+if LIVE_TALLY_FRAMES_PER_SECOND < 1:
+    raise ImproperlyConfigured("LIVE_TALLY_FRAMES_PER_SECOND must be at least 1.")
 
 # --- Cache (login failure counts): shared by every daphne process through Redis when set ----
 if REDIS_URL:

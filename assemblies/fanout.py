@@ -7,13 +7,13 @@ relay: the only member of the assembly's tally group in this process, so the lay
 one copy per process (several daphne processes behind Redis each get theirs). The relay
 encodes the tally once and writes the same text to each local screen.
 
-A relay writes at most `FRAMES_PER_SECOND` tally frames a second: once it starts writing n
-frames it writes no more for n / `FRAMES_PER_SECOND` seconds, and of the tallies that arrive meanwhile keeps only the
-newest of each poll (tallies are absolute, so nothing is lost). Up to 2,500 screens it never
-rests longer than the publisher's 0.2 s window; beyond, a vote's own tally still goes out at
-once after a quiet spell, but under a flood of votes the screens get fewer tallies instead of
-the process spending its time writing them (at 5,000 screens, 5 tallies a second were 25,000
-frames and half of the process's time: docs/PERFORMANCE.md).
+A process writes at most `LIVE_TALLY_FRAMES_PER_SECOND` tally frames a second (a setting,
+shared by the processes of a core; see `FrameBudget`): a quiet room gets every tally at once,
+up to a second's worth of frames saved up; a flood of votes spends it, then the relay waits
+for its budget and keeps only the newest tally of each poll meanwhile (tallies are absolute, so
+nothing is lost). The screens then get fewer tallies instead of the process spending its time
+writing them (at 5,000 screens, 5 tallies a second were 25,000 frames and half of the
+process's time: docs/PERFORMANCE.md).
 
 A screen still never sees a poll's `seq` go down: a tally not newer than the last one that
 screen was sent (by a relay or in an `assembly.state`) is skipped for it.
@@ -31,6 +31,7 @@ import logging
 from typing import Protocol
 
 from channels.layers import get_channel_layer
+from django.conf import settings
 
 from alliance.layers import cancel_requested
 from alliance.per_loop import PerLoop
@@ -41,7 +42,7 @@ RETRY_AFTER = 1.0  # seconds before a relay whose layer failed tries again
 JOIN_TIMEOUT = 2.0  # a screen waits this long at most for its relay to join the group
 STOP = "relay.stop"  # the message a relay ends on, sent to its own channel
 STOP_GRACE = 10.0  # seconds a stopped relay has to end on a message before it is cancelled
-FRAMES_PER_SECOND = 12_500  # tally frames a relay writes per second at most (see above)
+BURST = 1.0  # seconds of frames a process may save up while its rooms are quiet
 
 
 def tally_group(assembly_id: int) -> str:
@@ -52,6 +53,32 @@ class Screen(Protocol):
     last_tally: dict[int, dict]
 
     async def send(self, text_data=None, bytes_data=None, close=False): ...
+
+
+class FrameBudget:
+    """A token bucket of frames, one per process: `rate` a second, at most `BURST` seconds'
+    worth saved up. A tally is never written to only part of a room: it may overdraw the
+    budget, which the next write waits out."""
+
+    def __init__(self, rate: float, clock):
+        self.rate = rate
+        self.clock = clock
+        self.frames = rate * BURST
+        self.counted_at = clock()
+
+    def _refill(self) -> None:
+        now = self.clock()
+        self.frames = min(self.rate * BURST, self.frames + (now - self.counted_at) * self.rate)
+        self.counted_at = now
+
+    def wait(self) -> float:
+        """Seconds until the next write may start."""
+        self._refill()
+        return max(0.0, -self.frames / self.rate)
+
+    def spend(self, frames: int) -> None:
+        self._refill()
+        self.frames -= frames
 
 
 class Relay:
@@ -65,8 +92,7 @@ class Relay:
         self.stopping = False  # set by `stop`: the next message, whatever it is, ends the relay
         self.joined = asyncio.Event()
         self.pending: dict[int, dict] = {}  # poll id: its newest tally not written yet
-        self.writer: asyncio.Task | None = None  # writes `pending` out, resting in between
-        self.rest_until = 0.0  # event-loop time before which no more frames are written
+        self.writer: asyncio.Task | None = None  # writes `pending` out, within the budget
 
     def start(self) -> None:
         self.task = asyncio.get_running_loop().create_task(self.run())
@@ -127,15 +153,13 @@ class Relay:
             self.writer = asyncio.get_running_loop().create_task(self.write_pending())
 
     async def write_pending(self) -> None:
-        loop = asyncio.get_running_loop()
+        budget = frame_budgets.get()
         while self.pending:
-            if (rest := self.rest_until - loop.time()) > 0:
-                await asyncio.sleep(rest)
+            if (wait := budget.wait()) > 0:
+                await asyncio.sleep(wait)
             tallies, self.pending = list(self.pending.values()), {}
-            started, frames = loop.time(), 0
             for tally in tallies:
-                frames += await self.deliver(tally)
-            self.rest_until = started + frames / FRAMES_PER_SECOND
+                budget.spend(await self.deliver(tally))
 
     async def deliver(self, tally: dict) -> int:
         """Write `tally` to every screen that has not seen a newer one; returns how many."""
@@ -156,6 +180,11 @@ class Relay:
 
 
 relays_by_assembly: PerLoop[dict[int, Relay]] = PerLoop(dict)
+# One budget for every relay of the process (its event loop), read from the settings when the
+# first tally is written.
+frame_budgets = PerLoop(
+    lambda: FrameBudget(settings.LIVE_TALLY_FRAMES_PER_SECOND, asyncio.get_running_loop().time)
+)
 
 
 async def watch(assembly_id: int, screen: Screen) -> None:

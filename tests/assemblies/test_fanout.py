@@ -135,26 +135,58 @@ class RecordingScreen:
         self.received.append((asyncio.get_running_loop().time(), json.loads(text_data)))
 
 
-async def test_a_relay_rests_after_writing_and_then_writes_the_newest_tally_of_each_poll(
-    monkeypatch,
+def test_the_frame_budget_saves_up_one_second_and_an_overdraft_is_waited_out():
+    now = [0.0]
+    budget = fanout.FrameBudget(100, clock=lambda: now[0])
+    assert budget.wait() == 0  # starts with a second's worth: a quiet room is written at once
+    budget.spend(150)  # a whole tally, even beyond the budget
+    assert budget.wait() == pytest.approx(0.5)  # 50 frames overdrawn at 100 a second
+    now[0] = 0.5
+    assert budget.wait() == 0
+    now[0] = 60.0  # a long quiet spell saves up one second, not sixty
+    budget.spend(100)
+    assert budget.wait() == 0
+    budget.spend(1)
+    assert budget.wait() == pytest.approx(0.01)
+
+
+async def test_a_relay_over_its_budget_waits_and_then_writes_the_newest_tally_of_each_poll(
+    settings,
 ):
-    monkeypatch.setattr(fanout, "FRAMES_PER_SECOND", 20)  # 2 screens: a 0.1 s rest per tally
+    settings.LIVE_TALLY_FRAMES_PER_SECOND = 4  # 2 screens: two tallies saved up, then 2 a second
     relay = fanout.Relay(assembly_id=0)
     screens = [RecordingScreen(), RecordingScreen()]
     relay.screens.update(screens)
-    relay.take({"type": "tally", "poll": 1, "seq": 1})
-    await asyncio.sleep(0.01)
-    assert [[t["seq"] for _at, t in s.received] for s in screens] == [[1], [1]]  # at once
-    for poll, seq in [(1, 2), (1, 4), (2, 1), (1, 3)]:  # during the rest, out of order
+    for seq in (1, 2, 3):  # the third overdraws the budget by one tally: 0.5 s to wait out
+        relay.take({"type": "tally", "poll": 1, "seq": seq})
+        await asyncio.sleep(0.01)
+    assert [[t["seq"] for _at, t in s.received] for s in screens] == [[1, 2, 3], [1, 2, 3]]
+    for poll, seq in [(1, 5), (1, 6), (2, 1), (1, 4)]:  # while it waits, out of order
         relay.take({"type": "tally", "poll": poll, "seq": seq})
     await asyncio.wait_for(relay.writer, 2)
     for screen in screens:
-        assert [(t["poll"], t["seq"]) for _at, t in screen.received] == [(1, 1), (1, 4), (2, 1)]
-        first_at, second_at = screen.received[0][0], screen.received[1][0]
-        assert second_at - first_at >= 0.09  # 2 frames at 20 a second
-    relay.take({"type": "tally", "poll": 1, "seq": 4})  # not newer: written to nobody
+        sent = [(t["poll"], t["seq"]) for _at, t in screen.received]
+        assert sent == [(1, 1), (1, 2), (1, 3), (1, 6), (2, 1)]
+        assert screen.received[3][0] - screen.received[2][0] >= 0.45
+    relay.take({"type": "tally", "poll": 1, "seq": 6})  # not newer: written to nobody
     await asyncio.wait_for(relay.writer, 2)
-    assert all(len(s.received) == 3 for s in screens)
+    assert all(len(s.received) == 5 for s in screens)
+
+
+async def test_the_relays_of_a_process_share_its_budget(settings):
+    settings.LIVE_TALLY_FRAMES_PER_SECOND = 2  # one screen per room: two tallies saved up
+    rooms = [fanout.Relay(assembly_id=n) for n in (1, 2, 3)]
+    screens = [RecordingScreen() for _ in rooms]
+    for relay, screen in zip(rooms, screens, strict=True):
+        relay.screens.add(screen)
+        relay.take({"type": "tally", "poll": relay.group, "seq": 1})
+        await asyncio.sleep(0.01)
+    assert [len(s.received) for s in screens] == [1, 1, 1]  # the third room overdrew it
+    rooms[0].take({"type": "tally", "poll": rooms[0].group, "seq": 2})
+    await asyncio.sleep(0.2)
+    assert len(screens[0].received) == 1  # waiting out the other rooms' frames
+    await asyncio.wait_for(rooms[0].writer, 2)
+    assert len(screens[0].received) == 2
 
 
 async def test_a_relay_whose_stop_message_is_lost_is_cancelled_after_a_grace(monkeypatch):
