@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from alliance import counting
 from alliance.models import Organisation, User
 from assemblies import tallying
 from assemblies.models import (
@@ -52,17 +54,18 @@ class Presence:
     represented: dict[int, int]  # absent CAE -> holder of its validated proxy (present CAE)
     quorum_share: Fraction
 
-    @property
+    # Each sum is read several times per payload, over up to thousands of CAEs: read once.
+    @cached_property
     def total_weight(self) -> Fraction:
-        return sum(self.weights.values(), Fraction(0))
+        return counting.exact_sum(self.weights.values())
 
-    @property
+    @cached_property
     def present_weight(self) -> Fraction:
-        return sum((self.weights[o] for o in self.present), Fraction(0))
+        return counting.exact_sum(self.weights[o] for o in self.present)
 
-    @property
+    @cached_property
     def represented_weight(self) -> Fraction:
-        return sum((self.weights[o] for o in self.represented), Fraction(0))
+        return counting.exact_sum(self.weights[o] for o in self.represented)
 
     @property
     def quorum_weight(self) -> Fraction:

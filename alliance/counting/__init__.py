@@ -29,7 +29,7 @@ from .motions import (
     tally_motion,
     validate_motion_choice,
 )
-from .numbers import CountingError, as_fraction, to_decimal
+from .numbers import CountingError, as_fraction, exact_sum, to_decimal
 from .preflib import PreflibElection, parse_preflib
 from .ranking import (
     BordaResult,
@@ -56,6 +56,7 @@ __all__ = [
     "PreflibElection",
     "SchulzeResult",
     "as_fraction",
+    "exact_sum",
     "median_grade",
     "pairwise_matrix",
     "parse_preflib",

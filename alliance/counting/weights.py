@@ -14,8 +14,9 @@ from .numbers import CountingError, Number, as_fraction
 
 
 def weights_one_per_organisation(org_ids: Iterable[Hashable]) -> dict[Hashable, Fraction]:
-    """One CAE, one vote: every organisation weighs 1."""
-    return {org: Fraction(1) for org in org_ids}
+    """One CAE, one vote: every organisation weighs 1 (one shared, immutable `Fraction`)."""
+    one = Fraction(1)
+    return dict.fromkeys(org_ids, one)
 
 
 def weights_proportional_capped(

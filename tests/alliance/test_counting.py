@@ -10,6 +10,7 @@ from alliance.counting import (
     DEFAULT_GRADE_KEYS,
     CountingError,
     as_fraction,
+    exact_sum,
     median_grade,
     tally_approval,
     tally_borda,
@@ -47,6 +48,18 @@ def test_weights_are_exact_and_display_is_rounded():
 
 
 # --- weights -------------------------------------------------------------------------------
+
+
+def test_exact_sum_equals_adding_fractions_one_by_one():
+    rng = random.Random(7)
+    sizes = {org: rng.randint(0, 400) for org in range(2_000)}
+    weights = list(weights_proportional_capped(sizes, F(1, 20)).values())
+    assert len({w.denominator for w in weights}) > 1  # several denominators are combined
+    assert exact_sum(weights) == sum(weights, F(0)) == len(sizes)
+    mixed = [F(1, 3), F(2, 3), F(1, 6), 2, F(-1, 6)]
+    assert exact_sum(mixed) == F(3)
+    assert exact_sum([]) == 0 and isinstance(exact_sum([]), F)
+    assert exact_sum(w for w in [F(1, 4), F(1, 4)]) == F(1, 2)  # any iterable, read once
 
 
 def test_one_organisation_one_vote():
