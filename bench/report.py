@@ -65,10 +65,11 @@ def merge_partial(previous: dict | None, payload: dict, scenarios: set[str], ord
         return payload
     kept = [r for r in previous.get("rows", []) if r.get("run") not in scenarios]
     rows = sorted(kept + payload["rows"], key=lambda r: order.index(r.get("run", order[0])))
-    reruns = {
-        **previous.get("reruns", {}),
-        **dict.fromkeys(sorted(scenarios), payload["finished_at"]),
-    }
+    when = payload["finished_at"]
+    cpu = payload.get("machine", {}).get("cpu")
+    if cpu != previous.get("machine", {}).get("cpu"):  # the table's machine line is not this one
+        when += f" on another machine ({cpu})"
+    reruns = {**previous.get("reruns", {}), **dict.fromkeys(sorted(scenarios), when)}
     details = {**previous.get("details", {}), **payload["details"]}
     failed = {
         **{
@@ -111,11 +112,18 @@ def _fmt(value) -> str:
     return str(value)
 
 
+def _machine_line(machine: dict) -> str:
+    return ", ".join(f"{k} {v}" for k, v in machine.items())
+
+
 def markdown(results: dict[str, dict]) -> str:
     lines = []
+    first_machine = next(iter(results.values())).get("machine", {}) if results else {}
     for config, payload in results.items():
         lines.append(f"### {payload.get('title', config)}\n")
         lines.append(f"Run {payload.get('finished_at', '?')}; {payload.get('description', '')}\n")
+        if payload.get("machine", {}) != first_machine:
+            lines.append(f"Machine of this run: {_machine_line(payload.get('machine', {}))}\n")
         reruns = payload.get("reruns")
         if reruns:
             again = ", ".join(f"{name} at {when}" for name, when in reruns.items())
@@ -143,10 +151,7 @@ def markdown(results: dict[str, dict]) -> str:
             )
         lines.append("")
     if results:
-        first = next(iter(results.values()))
-        lines.append(
-            "Machine: " + ", ".join(f"{k} {v}" for k, v in first.get("machine", {}).items())
-        )
+        lines.append("Machine: " + _machine_line(first_machine))
     return "\n".join(lines)
 
 

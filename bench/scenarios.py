@@ -7,6 +7,7 @@ one line of the table in docs/PERFORMANCE.md.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections import Counter
 
@@ -268,9 +269,14 @@ async def throughput(config, servers, args):
     assembly_id, polls, tokens = await seeded()
     organisations = args.organisations
     clients = live_clients(servers, assembly_id, tokens[:organisations])
+    connect_started = time.perf_counter()
     errors = await connect_many(clients)
     if errors:
         raise RuntimeError(f"{len(errors)} connections failed: {errors[0]!r}")
+    connect_seconds = time.perf_counter() - connect_started
+    print(
+        f"  connected in {connect_seconds:.1f} s; sustained votes ...", file=sys.stderr, flush=True
+    )
     sustained_total = int(args.rate * args.sustain)
     sustained_polls = polls[1:-1]
     plan = [
@@ -298,6 +304,11 @@ async def throughput(config, servers, args):
     )
     achieved = sustained["acks"] / seconds
     rows = [
+        row(
+            "votes sustained",
+            f"seconds for {organisations} delegates to connect (each is sent the state)",
+            connect_seconds,
+        ),
         row(
             "votes sustained",
             f"acknowledged votes/s (asked {args.rate}/s for {args.sustain:.0f} s)",
@@ -330,7 +341,13 @@ async def throughput(config, servers, args):
             met=exact(burst),
         ),
     ]
-    details = {"sustained": sustained, "burst": burst, "raw_inserts": raw, "seconds": seconds}
+    details = {
+        "connect_seconds": connect_seconds,
+        "sustained": sustained,
+        "burst": burst,
+        "raw_inserts": raw,
+        "seconds": seconds,
+    }
     return rows, {**details, "last_ack_to_final_tally_everywhere_s": final_tally_seconds}
 
 

@@ -81,3 +81,18 @@ def test_a_run_stopped_midway_keeps_what_it_measured_and_the_earlier_rest():
     mended = report.result_of_run(saved, again, ["throughput"], ORDER)
     assert "failed" not in mended["details"]
     assert mended["reruns"] == {"live": "11:00", "throughput": "12:00"}
+
+
+def test_a_rerun_or_a_configuration_measured_on_another_machine_says_so():
+    xeon, epyc = {"cpu": "Intel Xeon", "cores": 2}, {"cpu": "AMD EPYC", "cores": 2}
+    full = {**result("10:00", [], {}), "machine": xeon}
+    again = {**result("11:00", [], {}), "machine": epyc}
+    merged = report.merge_partial(full, again, {"api"}, ORDER)
+    assert merged["reruns"] == {"api": "11:00 on another machine (AMD EPYC)"}
+    assert merged["machine"] == xeon  # the rest of the table was measured there
+    same = report.merge_partial(full, {**again, "machine": xeon}, {"api"}, ORDER)
+    assert same["reruns"] == {"api": "11:00"}
+
+    text = report.markdown({"embedded": full, "scaleout": {**again, "config": "scaleout"}})
+    assert text.count("Machine of this run: cpu AMD EPYC, cores 2") == 1
+    assert text.endswith("Machine: cpu Intel Xeon, cores 2")
