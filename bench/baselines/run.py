@@ -13,7 +13,9 @@ def ws_clients(url: str, count: int) -> list[LiveClient]:
     return [LiveClient(url) for _ in range(count)]
 
 
-async def broadcast_latency(url: str, clients_count: int, votes: int) -> dict:
+async def broadcast_latency(
+    url: str, clients_count: int, votes: int, *, give_up_after: int | None = None
+) -> dict:
     """Bare broadcast (websockets server or bare Channels consumer): one client sends, every
     client receives the resulting tally."""
     clients = ws_clients(url, clients_count)
@@ -31,7 +33,7 @@ async def broadcast_latency(url: str, clients_count: int, votes: int) -> dict:
         return None, before + 1
 
     try:
-        measured = await vote_to_every_screen(clients, votes, cast)
+        measured = await vote_to_every_screen(clients, votes, cast, give_up_after=give_up_after)
         return {**measured, "connect_errors": len(errors)}  # measured on those connected
     finally:
         await close_all(clients)
