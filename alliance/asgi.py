@@ -17,10 +17,10 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from alliance import eager_writes  # noqa: E402
+from alliance import daphne_tuning  # noqa: E402
 from alliance.routing import websocket_urlpatterns  # noqa: E402
 
-eager_writes.install()  # before daphne listens: its connections send frames at once
+daphne_tuning.install()  # before daphne listens (alliance/daphne_tuning.py)
 
 application = ProtocolTypeRouter(
     {

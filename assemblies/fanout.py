@@ -8,7 +8,7 @@ one copy per process (several daphne processes behind Redis each get theirs). Th
 encodes the tally once and writes the same text to each local screen.
 
 A process writes at most `LIVE_TALLY_FRAMES_PER_SECOND` tally frames a second (a setting,
-shared by the processes of a core; see `FrameBudget`): a quiet room gets every tally at once,
+shared by the processes of a core; see `frame_budget`): a quiet room gets every tally at once,
 up to a second's worth of frames saved up; a flood of votes spends it, then the relay waits
 for its budget and keeps only the newest tally of each poll meanwhile (tallies are absolute, so
 nothing is lost). The screens then get fewer tallies instead of the process spending its time
@@ -35,6 +35,7 @@ from django.conf import settings
 
 from alliance.layers import cancel_requested
 from alliance.per_loop import PerLoop
+from alliance.ws import TokenBucket
 
 logger = logging.getLogger(__name__)
 
@@ -52,33 +53,7 @@ def tally_group(assembly_id: int) -> str:
 class Screen(Protocol):
     last_tally: dict[int, dict]
 
-    async def send(self, text_data=None, bytes_data=None, close=False): ...
-
-
-class FrameBudget:
-    """A token bucket of frames, one per process: `rate` a second, at most `BURST` seconds'
-    worth saved up. A tally is never written to only part of a room: it may overdraw the
-    budget, which the next write waits out."""
-
-    def __init__(self, rate: float, clock):
-        self.rate = rate
-        self.clock = clock
-        self.frames = rate * BURST
-        self.counted_at = clock()
-
-    def _refill(self) -> None:
-        now = self.clock()
-        self.frames = min(self.rate * BURST, self.frames + (now - self.counted_at) * self.rate)
-        self.counted_at = now
-
-    def wait(self) -> float:
-        """Seconds until the next write may start."""
-        self._refill()
-        return max(0.0, -self.frames / self.rate)
-
-    def spend(self, frames: int) -> None:
-        self._refill()
-        self.frames -= frames
+    async def send_frame(self, text: str) -> None: ...
 
 
 class Relay:
@@ -173,18 +148,23 @@ class Relay:
             screen.last_tally[poll] = tally
             written += 1
             try:
-                await screen.send(text_data=text)
+                await screen.send_frame(text)
             except Exception:  # a screen closing under us must not stop the others
                 logger.debug("tally not written to a closing screen", exc_info=True)
         return written
 
 
 relays_by_assembly: PerLoop[dict[int, Relay]] = PerLoop(dict)
-# One budget for every relay of the process (its event loop), read from the settings when the
-# first tally is written.
-frame_budgets = PerLoop(
-    lambda: FrameBudget(settings.LIVE_TALLY_FRAMES_PER_SECOND, asyncio.get_running_loop().time)
-)
+
+
+def frame_budget() -> TokenBucket:
+    """The budget shared by every relay of the process (its event loop): a tally may overdraw
+    it, since it is never written to only part of a room; the next write waits the debt out."""
+    rate = settings.LIVE_TALLY_FRAMES_PER_SECOND
+    return TokenBucket(capacity=rate * BURST, period=BURST, clock=asyncio.get_running_loop().time)
+
+
+frame_budgets = PerLoop(frame_budget)
 
 
 async def watch(assembly_id: int, screen: Screen) -> None:

@@ -10,6 +10,7 @@ import pytest
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 
+from alliance.ws import TokenBucket
 from assemblies import fanout
 from tests.assemblies.factories import AssemblyFactory, cast, open_poll, seat
 from tests.assemblies.live_helpers import drain, receive_until, relay_ended, watch
@@ -131,13 +132,13 @@ class RecordingScreen:
         self.last_tally: dict[int, dict] = {}
         self.received: list[tuple[float, dict]] = []
 
-    async def send(self, text_data=None, bytes_data=None, close=False):
-        self.received.append((asyncio.get_running_loop().time(), json.loads(text_data)))
+    async def send_frame(self, text):
+        self.received.append((asyncio.get_running_loop().time(), json.loads(text)))
 
 
 def test_the_frame_budget_saves_up_one_second_and_an_overdraft_is_waited_out():
     now = [0.0]
-    budget = fanout.FrameBudget(100, clock=lambda: now[0])
+    budget = TokenBucket(capacity=100 * fanout.BURST, period=fanout.BURST, clock=lambda: now[0])
     assert budget.wait() == 0  # starts with a second's worth: a quiet room is written at once
     budget.spend(150)  # a whole tally, even beyond the budget
     assert budget.wait() == pytest.approx(0.5)  # 50 frames overdrawn at 100 a second

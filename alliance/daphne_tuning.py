@@ -1,6 +1,6 @@
-"""Daphne's connections write to their socket at once when nothing is waiting to be sent.
+"""Two costs of daphne's stack paid on every WebSocket frame, removed in daphne's processes.
 
-Twisted's TCP transport never writes in `write`: it buffers the bytes, registers the socket with
+**Eager writes.** Twisted's TCP transport never writes in `write`: it buffers the bytes, registers the socket with
 the event loop for writability (an `epoll_ctl` and asyncio's selector bookkeeping), writes on
 the loop's next turn, then unregisters it (another `epoll_ctl`). For one tally written to
 thousands of screens that is two system calls and their bookkeeping per frame, about a third of
@@ -10,12 +10,19 @@ does the same.
 
 Bytes are sent at once only when nothing is buffered, so their order is kept; whatever the
 socket does not take (or an error) goes through Twisted's own path, which reports a lost
-connection as before. `install()` makes Twisted's TCP ports (daphne's) build these connections;
-it runs when `alliance.asgi` is imported, before daphne listens.
+connection as before.
+
+**Plain debug-log arguments.** autobahn builds the arguments of a debug log line for every frame
+it sends, logged or not, and colours them with `click` when `click` is installed (a test
+dependency here, so `make run` and the bench have it): four `click.style` calls a frame, a
+tenth of a process's time during a sustained vote. Without colours they are plain strings.
+
+`install()` does both; it runs when `alliance.asgi` is imported, before daphne listens.
 """
 
 from __future__ import annotations
 
+import autobahn.util
 from twisted.internet import tcp
 
 
@@ -44,4 +51,5 @@ class EagerWriteServer(tcp.Server):
 
 
 def install() -> None:
-    tcp.Port.transport = EagerWriteServer
+    tcp.Port.transport = EagerWriteServer  # the connections Twisted's TCP ports (daphne's) build
+    autobahn.util._HAS_CLICK = False  # read by autobahn.util.hl at each call

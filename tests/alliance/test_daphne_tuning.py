@@ -1,13 +1,15 @@
 """Daphne's connections send at once what the socket takes, keep the order of every byte, and
-still report a lost connection through Twisted's own path (alliance/eager_writes.py)."""
+still report a lost connection through Twisted's own path; autobahn's per-frame debug-log
+arguments are plain strings (alliance/daphne_tuning.py)."""
 
 import socket
 
+import autobahn.util
 import pytest
 from twisted.internet import main, tcp
 from twisted.internet.protocol import Protocol
 
-from alliance import eager_writes
+from alliance import daphne_tuning
 
 
 class RecordingReactor:
@@ -39,7 +41,7 @@ def connection():
     ours, theirs = socket.socketpair()
     ours.setblocking(False)
     reactor = RecordingReactor()
-    server = eager_writes.EagerWriteServer(ours, Protocol(), ("127.0.0.1", 1), None, 1, reactor)
+    server = daphne_tuning.EagerWriteServer(ours, Protocol(), ("127.0.0.1", 1), None, 1, reactor)
     yield server, theirs, reactor
     ours.close()
     theirs.close()
@@ -107,4 +109,7 @@ def test_a_lost_connection_is_reported_by_twisted_as_before(connection):
 def test_daphne_s_ports_build_eager_connections_once_the_asgi_module_is_loaded():
     import alliance.asgi  # noqa: F401
 
-    assert tcp.Port.transport is eager_writes.EagerWriteServer
+    assert tcp.Port.transport is daphne_tuning.EagerWriteServer
+    assert autobahn.util.hltype(test_a_lost_connection_is_reported_by_twisted_as_before) == (
+        "<tests.alliance.test_daphne_tuning.test_a_lost_connection_is_reported_by_twisted_as_before>"
+    )  # no terminal colour codes
