@@ -156,14 +156,14 @@ else:
     # Channels' own in-memory layer, minus a scan per message received (alliance/layers.py).
     CHANNEL_LAYERS = {"default": {"BACKEND": "alliance.layers.InMemoryChannelLayer"}}
 
-# LIVE_TALLY_FRAMES_PER_SECOND: the tally frames one server process writes to its screens per
-# second at most, once a second's worth saved up is spent (assemblies/fanout.py). In a large
-# room writing frames is most of a process's time: 12,500 a second is about half a core of the
-# bench's machine (docs/PERFORMANCE.md). Processes sharing a core share this budget: the
-# scale-out bench, whose two processes are pinned to one core, gives each 6,250.
-LIVE_TALLY_FRAMES_PER_SECOND = int(os.environ.get("LIVE_TALLY_FRAMES_PER_SECOND", "12500"))
-if LIVE_TALLY_FRAMES_PER_SECOND < 1:
-    raise ImproperlyConfigured("LIVE_TALLY_FRAMES_PER_SECOND must be at least 1.")
+# LIVE_TALLY_WRITE_SHARE: the share of its time a server process spends writing live tallies
+# to its screens at most, once a second's worth saved up is spent (assemblies/fanout.py). In a
+# large room under a flood of votes, writing tallies was most of a process's time and starved
+# the votes themselves (docs/PERFORMANCE.md). Measured in elapsed time, so it adapts by itself
+# to a slower machine or to processes sharing a core.
+LIVE_TALLY_WRITE_SHARE = float(os.environ.get("LIVE_TALLY_WRITE_SHARE", "0.25"))
+if not 0 < LIVE_TALLY_WRITE_SHARE <= 1:
+    raise ImproperlyConfigured("LIVE_TALLY_WRITE_SHARE must be above 0 and at most 1.")
 
 # --- Cache (login failure counts): shared by every daphne process through Redis when set ----
 if REDIS_URL:

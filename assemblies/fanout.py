@@ -7,13 +7,14 @@ relay: the only member of the assembly's tally group in this process, so the lay
 one copy per process (several daphne processes behind Redis each get theirs). The relay
 encodes the tally once and writes the same text to each local screen.
 
-A process writes at most `LIVE_TALLY_FRAMES_PER_SECOND` tally frames a second (a setting,
-shared by the processes of a core; see `frame_budget`): a quiet room gets every tally at once,
-up to a second's worth of frames saved up; a flood of votes spends it, then the relay waits
-for its budget and keeps only the newest tally of each poll meanwhile (tallies are absolute, so
-nothing is lost). The screens then get fewer tallies instead of the process spending its time
-writing them (at 5,000 screens, 5 tallies a second were 25,000 frames and half of the
-process's time: docs/PERFORMANCE.md).
+A process spends at most `LIVE_TALLY_WRITE_SHARE` of its time writing tallies (a setting, a
+quarter by default; see `write_budget`): a quiet room gets every tally at once, up to a
+second's worth of writing saved up; a flood of votes spends it, then the relay waits for its
+budget and keeps only the newest tally of each poll meanwhile (tallies are absolute, so nothing
+is lost). The screens then get fewer tallies instead of the process spending its time writing
+them and starving the votes (at 5,000 screens, 5 tallies a second were 25,000 frames and most
+of the process's time: docs/PERFORMANCE.md). The time is measured, not the frames: a slower
+machine, or two processes sharing a core, write fewer frames within the same share.
 
 A screen still never sees a poll's `seq` go down: a tally not newer than the last one that
 screen was sent (by a relay or in an `assembly.state`) is skipped for it.
@@ -43,7 +44,7 @@ RETRY_AFTER = 1.0  # seconds before a relay whose layer failed tries again
 JOIN_TIMEOUT = 2.0  # a screen waits this long at most for its relay to join the group
 STOP = "relay.stop"  # the message a relay ends on, sent to its own channel
 STOP_GRACE = 10.0  # seconds a stopped relay has to end on a message before it is cancelled
-BURST = 1.0  # seconds of frames a process may save up while its rooms are quiet
+BURST = 1.0  # seconds of budget a process may save up while its rooms are quiet
 
 
 def tally_group(assembly_id: int) -> str:
@@ -128,13 +129,15 @@ class Relay:
             self.writer = asyncio.get_running_loop().create_task(self.write_pending())
 
     async def write_pending(self) -> None:
-        budget = frame_budgets.get()
+        budget = write_budgets.get()
         while self.pending:
             if (wait := budget.wait()) > 0:
                 await asyncio.sleep(wait)
             tallies, self.pending = list(self.pending.values()), {}
+            started = budget.clock()
             for tally in tallies:
-                budget.spend(await self.deliver(tally))
+                await self.deliver(tally)
+            budget.spend(budget.clock() - started)
 
     async def deliver(self, tally: dict) -> int:
         """Write `tally` to every screen that has not seen a newer one; returns how many."""
@@ -157,14 +160,15 @@ class Relay:
 relays_by_assembly: PerLoop[dict[int, Relay]] = PerLoop(dict)
 
 
-def frame_budget() -> TokenBucket:
-    """The budget shared by every relay of the process (its event loop): a tally may overdraw
-    it, since it is never written to only part of a room; the next write waits the debt out."""
-    rate = settings.LIVE_TALLY_FRAMES_PER_SECOND
-    return TokenBucket(capacity=rate * BURST, period=BURST, clock=asyncio.get_running_loop().time)
+def write_budget() -> TokenBucket:
+    """Seconds of writing, shared by every relay of the process (its event loop): a tally may
+    overdraw it, since it is never written to only part of a room; the next write waits the
+    debt out."""
+    share = settings.LIVE_TALLY_WRITE_SHARE
+    return TokenBucket(capacity=share * BURST, period=BURST, clock=asyncio.get_running_loop().time)
 
 
-frame_budgets = PerLoop(frame_budget)
+write_budgets = PerLoop(write_budget)
 
 
 async def watch(assembly_id: int, screen: Screen) -> None:

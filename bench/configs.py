@@ -41,8 +41,6 @@ CONFIGS = {
             "DATABASE_URL": PG_URL,
             "REDIS_URL": REDIS_URL,
             "CHANNEL_LAYER_PREFIX": "bench",
-            # Both processes are pinned to the server's one core: they share its frame budget.
-            "LIVE_TALLY_FRAMES_PER_SECOND": "6250",
         },
         daphne_processes=2,
     ),

@@ -28,7 +28,7 @@ def clean_env(**overrides) -> dict:
             "DATABASE_URL",
             "DATABASE_CONN_MAX_AGE",
             "DATABASE_POOL_SIZE",
-            "LIVE_TALLY_FRAMES_PER_SECOND",
+            "LIVE_TALLY_WRITE_SHARE",
             "REDIS_URL",
             "DEBUG",
             "SECRET_KEY",
@@ -44,7 +44,7 @@ def read_settings(**env) -> dict:
         "import json; from django.conf import settings as s; "
         "print(json.dumps({'db': s.DATABASES['default'], 'layer': s.CHANNEL_LAYERS['default'], "
         "'debug': s.DEBUG, 'hosts': s.ALLOWED_HOSTS, 'email': s.EMAIL_BACKEND, "
-        "'frames': s.LIVE_TALLY_FRAMES_PER_SECOND}, default=str))"
+        "'write_share': s.LIVE_TALLY_WRITE_SHARE}, default=str))"
     )
     result = subprocess.run(
         [sys.executable, "-c", code],
@@ -152,17 +152,17 @@ def test_sqlite_connections_are_kept_and_checked_unless_told_otherwise():
     assert per_request["CONN_MAX_AGE"] == 0
 
 
-def test_the_tally_frame_budget_is_a_setting_and_refuses_nonsense():
-    assert read_settings()["frames"] == 12_500
-    assert read_settings(LIVE_TALLY_FRAMES_PER_SECOND="6250")["frames"] == 6_250
-    for wrong in ("0", "-5"):
+def test_the_tally_write_share_is_a_setting_and_refuses_nonsense():
+    assert read_settings()["write_share"] == 0.25
+    assert read_settings(LIVE_TALLY_WRITE_SHARE="0.5")["write_share"] == 0.5
+    for wrong in ("0", "-0.1", "1.5"):
         result = subprocess.run(
             [sys.executable, "-c", "from django.conf import settings; settings.DEBUG"],
             cwd=PROJECT_ROOT,
-            env=clean_env(LIVE_TALLY_FRAMES_PER_SECOND=wrong),
+            env=clean_env(LIVE_TALLY_WRITE_SHARE=wrong),
             capture_output=True,
             text=True,
             timeout=60,
         )
         assert result.returncode != 0
-        assert "LIVE_TALLY_FRAMES_PER_SECOND must be at least 1" in result.stderr
+        assert "LIVE_TALLY_WRITE_SHARE must be above 0 and at most 1" in result.stderr

@@ -4,6 +4,7 @@ after the layer fails."""
 
 import asyncio
 import json
+import time
 from types import SimpleNamespace
 
 import pytest
@@ -128,66 +129,71 @@ async def test_the_last_screen_leaving_ends_the_relay_at_once(assembly):
 
 
 class RecordingScreen:
-    def __init__(self):
+    """A screen whose every frame takes `cost` seconds to write."""
+
+    def __init__(self, cost: float = 0.0):
+        self.cost = cost
         self.last_tally: dict[int, dict] = {}
         self.received: list[tuple[float, dict]] = []
 
     async def send_frame(self, text):
+        time.sleep(self.cost)  # the event loop's own time, as a real write
         self.received.append((asyncio.get_running_loop().time(), json.loads(text)))
 
 
-def test_the_frame_budget_saves_up_one_second_and_an_overdraft_is_waited_out():
+def test_the_budget_saves_up_one_second_and_an_overdraft_is_waited_out():
     now = [0.0]
-    budget = TokenBucket(capacity=100 * fanout.BURST, period=fanout.BURST, clock=lambda: now[0])
+    budget = TokenBucket(capacity=0.25 * fanout.BURST, period=fanout.BURST, clock=lambda: now[0])
     assert budget.wait() == 0  # starts with a second's worth: a quiet room is written at once
-    budget.spend(150)  # a whole tally, even beyond the budget
-    assert budget.wait() == pytest.approx(0.5)  # 50 frames overdrawn at 100 a second
-    now[0] = 0.5
+    budget.spend(0.35)  # a whole tally, even beyond the budget
+    assert budget.wait() == pytest.approx(0.4)  # 0.1 s overdrawn, 0.25 s earned a second
+    now[0] = 0.4
     assert budget.wait() == 0
-    now[0] = 60.0  # a long quiet spell saves up one second, not sixty
-    budget.spend(100)
+    now[0] = 60.0  # a long quiet spell saves up one second's worth, not sixty
+    budget.spend(0.25)
     assert budget.wait() == 0
-    budget.spend(1)
-    assert budget.wait() == pytest.approx(0.01)
+    budget.spend(0.025)
+    assert budget.wait() == pytest.approx(0.1)
 
 
 async def test_a_relay_over_its_budget_waits_and_then_writes_the_newest_tally_of_each_poll(
-    settings,
+    settings, monkeypatch
 ):
-    settings.LIVE_TALLY_FRAMES_PER_SECOND = 4  # 2 screens: two tallies saved up, then 2 a second
+    settings.LIVE_TALLY_WRITE_SHARE = 0.2
+    monkeypatch.setattr(fanout, "BURST", 0.1)  # 0.02 s of writing saved up, 0.2 s earned a second
     relay = fanout.Relay(assembly_id=0)
-    screens = [RecordingScreen(), RecordingScreen()]
+    screens = [RecordingScreen(cost=0.02), RecordingScreen(cost=0.02)]
     relay.screens.update(screens)
-    for seq in (1, 2, 3):  # the third overdraws the budget by one tally: 0.5 s to wait out
-        relay.take({"type": "tally", "poll": 1, "seq": seq})
-        await asyncio.sleep(0.01)
-    assert [[t["seq"] for _at, t in s.received] for s in screens] == [[1, 2, 3], [1, 2, 3]]
-    for poll, seq in [(1, 5), (1, 6), (2, 1), (1, 4)]:  # while it waits, out of order
+    relay.take({"type": "tally", "poll": 1, "seq": 1})  # 0.04 s: overdraws by 0.02 s
+    await asyncio.sleep(0.01)
+    assert [[t["seq"] for _at, t in s.received] for s in screens] == [[1], [1]]  # at once
+    for poll, seq in [(1, 3), (1, 4), (2, 1), (1, 2)]:  # while it waits, out of order
         relay.take({"type": "tally", "poll": poll, "seq": seq})
     await asyncio.wait_for(relay.writer, 2)
     for screen in screens:
-        sent = [(t["poll"], t["seq"]) for _at, t in screen.received]
-        assert sent == [(1, 1), (1, 2), (1, 3), (1, 6), (2, 1)]
-        assert screen.received[3][0] - screen.received[2][0] >= 0.45
-    relay.take({"type": "tally", "poll": 1, "seq": 6})  # not newer: written to nobody
+        assert [(t["poll"], t["seq"]) for _at, t in screen.received] == [(1, 1), (1, 4), (2, 1)]
+    # the debt (0.02 s at 0.2 s a second) waited out between the end of one write and the next
+    first_ended = max(s.received[0][0] for s in screens)
+    assert min(s.received[1][0] for s in screens) - first_ended >= 0.09
+    relay.take({"type": "tally", "poll": 1, "seq": 4})  # not newer: written to nobody
     await asyncio.wait_for(relay.writer, 2)
-    assert all(len(s.received) == 5 for s in screens)
+    assert all(len(s.received) == 3 for s in screens)
 
 
-async def test_the_relays_of_a_process_share_its_budget(settings):
-    settings.LIVE_TALLY_FRAMES_PER_SECOND = 2  # one screen per room: two tallies saved up
-    rooms = [fanout.Relay(assembly_id=n) for n in (1, 2, 3)]
-    screens = [RecordingScreen() for _ in rooms]
-    for relay, screen in zip(rooms, screens, strict=True):
-        relay.screens.add(screen)
-        relay.take({"type": "tally", "poll": relay.group, "seq": 1})
-        await asyncio.sleep(0.01)
-    assert [len(s.received) for s in screens] == [1, 1, 1]  # the third room overdrew it
-    rooms[0].take({"type": "tally", "poll": rooms[0].group, "seq": 2})
-    await asyncio.sleep(0.2)
-    assert len(screens[0].received) == 1  # waiting out the other rooms' frames
-    await asyncio.wait_for(rooms[0].writer, 2)
-    assert len(screens[0].received) == 2
+async def test_the_relays_of_a_process_share_its_budget(settings, monkeypatch):
+    settings.LIVE_TALLY_WRITE_SHARE = 0.2
+    monkeypatch.setattr(fanout, "BURST", 0.1)
+    busy, quiet = fanout.Relay(assembly_id=1), fanout.Relay(assembly_id=2)
+    busy_screen, quiet_screen = RecordingScreen(cost=0.05), RecordingScreen()
+    busy.screens.add(busy_screen)
+    quiet.screens.add(quiet_screen)
+    busy.take({"type": "tally", "poll": 1, "seq": 1})  # 0.05 s: 0.03 s overdrawn
+    await asyncio.sleep(0.01)
+    quiet.take({"type": "tally", "poll": 2, "seq": 1})
+    await asyncio.sleep(0.05)
+    assert quiet_screen.received == []  # waiting out the other room's writing (0.15 s)
+    await asyncio.wait_for(quiet.writer, 2)
+    assert len(quiet_screen.received) == 1
 
 
 async def test_a_relay_whose_stop_message_is_lost_is_cancelled_after_a_grace(monkeypatch):
