@@ -1,12 +1,12 @@
 """Two costs of daphne's stack paid on every WebSocket frame, removed in daphne's processes.
 
-**Eager writes.** Twisted's TCP transport never writes in `write`: it buffers the bytes, registers the socket with
-the event loop for writability (an `epoll_ctl` and asyncio's selector bookkeeping), writes on
-the loop's next turn, then unregisters it (another `epoll_ctl`). For one tally written to
-thousands of screens that is two system calls and their bookkeeping per frame, about a third of
-a daphne process's time during a sustained vote (docs/PERFORMANCE.md). asyncio's own transports
-send at once and fall back to the loop only for what the socket did not take; this transport
-does the same.
+**Eager writes.** Twisted's TCP transport never writes in `write`: it buffers the bytes,
+registers the socket with the event loop for writability (an `epoll_ctl` and asyncio's selector
+bookkeeping), writes on the loop's next turn, then unregisters it (another `epoll_ctl`). For one
+tally written to thousands of screens that is two system calls and their bookkeeping per frame,
+about a third of a daphne process's time during a sustained vote (docs/PERFORMANCE.md).
+asyncio's own transports send at once and fall back to the loop only for what the socket did
+not take; this transport does the same.
 
 Bytes are sent at once only when nothing is buffered, so their order is kept; whatever the
 socket does not take (or an error) goes through Twisted's own path, which reports a lost

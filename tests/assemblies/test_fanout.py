@@ -184,14 +184,14 @@ async def test_the_relays_of_a_process_share_its_budget(settings, monkeypatch):
     settings.LIVE_TALLY_WRITE_SHARE = 0.2
     monkeypatch.setattr(fanout, "BURST", 0.1)
     busy, quiet = fanout.Relay(assembly_id=1), fanout.Relay(assembly_id=2)
-    busy_screen, quiet_screen = RecordingScreen(cost=0.05), RecordingScreen()
+    busy_screen, quiet_screen = RecordingScreen(cost=0.1), RecordingScreen()
     busy.screens.add(busy_screen)
     quiet.screens.add(quiet_screen)
-    busy.take({"type": "tally", "poll": 1, "seq": 1})  # 0.05 s: 0.03 s overdrawn
+    busy.take({"type": "tally", "poll": 1, "seq": 1})  # 0.1 s: 0.08 s overdrawn
     await asyncio.sleep(0.01)
     quiet.take({"type": "tally", "poll": 2, "seq": 1})
     await asyncio.sleep(0.05)
-    assert quiet_screen.received == []  # waiting out the other room's writing (0.15 s)
+    assert quiet_screen.received == []  # waiting out the other room's writing (0.4 s)
     await asyncio.wait_for(quiet.writer, 2)
     assert len(quiet_screen.received) == 1
 
