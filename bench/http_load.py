@@ -22,6 +22,16 @@ class LoadResult:
     def per_second(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
+    @classmethod
+    def combined(cls, results: list[LoadResult]) -> LoadResult:
+        """Several runs against one server taken as one: their requests over their seconds."""
+        return cls(
+            requests=sum(r.requests for r in results),
+            errors=sum(r.errors for r in results),
+            seconds=sum(r.seconds for r in results),
+            latencies=[latency for r in results for latency in r.latencies],
+        )
+
 
 async def _read_response(reader: asyncio.StreamReader) -> int:
     status_line = await reader.readline()

@@ -16,6 +16,7 @@ from asgiref.sync import sync_to_async
 from bench import processes
 from bench.baselines import run as baselines
 from bench.client import LiveClient, close_all, connect_many, percentile
+from bench.http_load import LoadResult
 from bench.http_load import run_async as http_load
 from bench.measure import hold_connections, vote_to_every_screen
 from bench.report import RESULTS
@@ -24,6 +25,8 @@ FINAL_TALLY_TIMEOUT = 15.0  # seconds from the last ack for every client to hold
 # The bare Channels baseline on Redis loses its tallies at these sizes (PERFORMANCE.md): after
 # this many unseen votes in a row, with none seen, the rest is not waited for (30 s each).
 BARE_CHANNELS_GIVE_UP = 3
+API_ROUNDS = 4  # turns of the API page and of the bare view, each taking every other turn first
+BARE_VIEW = "/bench/bare-json/"
 
 
 def row(scenario, measure, value, *, baseline=None, target="", met=None, ratio=None):
@@ -382,15 +385,29 @@ def api_setup():
 
 
 async def api(config, servers, args):
+    """The API page and the bare view take turns (product, bare, bare, product...): a change
+    of the machine's speed during the run weighs on both sides of the ratio alike."""
     path, token, queries = await api_setup()
     headers = {"Authorization": f"Token {token}"}
-    per_server = args.api_requests // len(servers)
-    product = await asyncio.gather(
-        *(http_load(s.port, path, 32 // len(servers), per_server, headers) for s in servers)
-    )
-    bare = await asyncio.gather(
-        *(http_load(s.port, "/bench/bare-json/", 32 // len(servers), per_server) for s in servers)
-    )
+    per_round = max(1, args.api_requests // len(servers) // API_ROUNDS)
+    runs = {path: [[] for _ in servers], BARE_VIEW: [[] for _ in servers]}
+
+    async def load(target, target_headers):
+        results = await asyncio.gather(
+            *(
+                http_load(s.port, target, 32 // len(servers), per_round, target_headers)
+                for s in servers
+            )
+        )
+        for per_server, result in zip(runs[target], results, strict=True):
+            per_server.append(result)
+
+    for round_ in range(API_ROUNDS):
+        turns = [(path, headers), (BARE_VIEW, None)]
+        for target, target_headers in turns if round_ % 2 == 0 else reversed(turns):
+            await load(target, target_headers)
+    product = [LoadResult.combined(r) for r in runs[path]]
+    bare = [LoadResult.combined(r) for r in runs[BARE_VIEW]]
     rate = sum(r.per_second for r in product)
     bare_rate = sum(r.per_second for r in bare)
     latencies = [lat for r in product for lat in r.latencies]
