@@ -381,13 +381,29 @@ def api_setup():
     with CaptureQueriesContext(connection) as queries:
         response = client.get(path)
     assert response.status_code == 200, response.content[:300]
-    return path, token, len(queries)
+    query_count = len(queries)  # now: each later request empties Django's query log
+    cpu_ms = {
+        "product": cpu_per_request(client, path),
+        "bare": cpu_per_request(Client(), BARE_VIEW),
+    }
+    return path, token, query_count, cpu_ms
+
+
+def cpu_per_request(client, path: str, requests: int = 200) -> float:
+    """Milliseconds of this process's CPU per request, in-process (no server, no HTTP): what
+    the view itself costs, beside what the server adds (docs/PERFORMANCE.md, API)."""
+    for _ in range(20):
+        client.get(path)
+    started = time.process_time()
+    for _ in range(requests):
+        client.get(path)
+    return (time.process_time() - started) / requests * 1000
 
 
 async def api(config, servers, args):
     """The API page and the bare view take turns (product, bare, bare, product...): a change
     of the machine's speed during the run weighs on both sides of the ratio alike."""
-    path, token, queries = await api_setup()
+    path, token, queries, cpu_ms = await api_setup()
     headers = {"Authorization": f"Token {token}"}
     per_round = max(1, args.api_requests // len(servers) // API_ROUNDS)
     runs = {path: [[] for _ in servers], BARE_VIEW: [[] for _ in servers]}
@@ -432,6 +448,12 @@ async def api(config, servers, args):
         ),
         row(
             "API: 50 of 10,000 comments, 32 concurrent",
+            "CPU per request in-process, no server (ms)",
+            cpu_ms["product"],
+            baseline=cpu_ms["bare"],
+        ),
+        row(
+            "API: 50 of 10,000 comments, 32 concurrent",
             "queries per request",
             queries,
             target="<= 3",
@@ -445,7 +467,8 @@ async def api(config, servers, args):
             met=errors == 0,
         ),
     ]
-    return rows, {"path": path, "requests": sum(r.requests for r in product)}
+    details = {"path": path, "requests": sum(r.requests for r in product), "cpu_ms": cpu_ms}
+    return rows, details
 
 
 @sync_to_async
