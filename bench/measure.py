@@ -73,3 +73,16 @@ async def vote_to_every_screen(
         "votes_not_seen_by_every_screen": len(missed),
         "screens_missing_at_worst": max(missed, default=0),
     }
+
+
+def steady_ack_rate(sends_and_acks: list[tuple[float, float]], warm_up: float) -> float:
+    """Acknowledgements per second from `warm_up` seconds after the first send to the last
+    send: the rate the server keeps up with once running, without the start nor the tail of
+    latency after the last send, which the end-to-end rate counts as lost time."""
+    first_send = min(sent for sent, _acked in sends_and_acks)
+    last_send = max(sent for sent, _acked in sends_and_acks)
+    start = first_send + warm_up
+    if last_send <= start:
+        return float("nan")
+    acked = sum(1 for _sent, acked in sends_and_acks if start <= acked <= last_send)
+    return acked / (last_send - start)

@@ -36,3 +36,14 @@ async def test_votes_that_reach_every_screen_are_all_measured(monkeypatch):
     assert result["p99_ms"] is not None
     without = await measure.vote_to_every_screen([Screen(sees=False)], 4, cast)
     assert (without["votes"], without["votes_not_seen_by_every_screen"]) == (4, 4)
+
+
+def test_the_steady_rate_leaves_out_the_warm_up_and_the_tail_after_the_last_send():
+    # 10 sends a second for 20 s; each acknowledged 2 s later: the end-to-end rate is
+    # 200 / 22 s, but from 5 s to the last send (19.9 s) the server acknowledges 10 a second.
+    sends = [k / 10 for k in range(200)]
+    rate = measure.steady_ack_rate([(s, s + 2.0) for s in sends], warm_up=5.0)
+    assert abs(rate - 10.0) < 0.2
+    # A server falling behind shows it: each ack later than the one before.
+    behind = measure.steady_ack_rate([(s, s * 1.5) for s in sends], warm_up=5.0)
+    assert behind < 7.5
