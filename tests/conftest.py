@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from asgiref.sync import SyncToAsync
+from django.db import connection, connections
 from rest_framework.test import APIClient
 
 from tests.factories import (
@@ -210,6 +211,16 @@ def start_daphne(**extra_env) -> DaphneServer:
         **extra_env,
     }
     return DaphneServer(free_port(), env)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, and before they are dropped, the connection of the
+    thread where async tests run their ORM calls (asgiref's one `sync_to_async` thread) goes
+    back to the pool: it stayed lent to that thread, so the pool could not close it, and
+    PostgreSQL refused to drop the database ("being accessed by other users")."""
+    yield
+    SyncToAsync.single_thread_executor.submit(connections.close_all).result()
 
 
 @pytest.fixture(scope="session")
