@@ -202,14 +202,14 @@ async def _send_votes(clients, plan, rate=None):
     (or all at once). Returns the answers with their send and answer times, the seconds until
     the last answer, and how late the latest send ran on its schedule."""
     results = []
-
-    behind = [0.0]  # the most a send was late on its schedule: the client's own limit
+    behind = 0.0  # the most a send was late on its schedule: the client's own limit
 
     async def one(index, poll, organisation, planned):
+        nonlocal behind
         try:
             answer, sent, answered = await clients[index].vote(poll, organisation, "yes")
             results.append((answer, sent, answered, poll))
-            behind[0] = max(behind[0], sent - planned)
+            behind = max(behind, sent - planned)
         except Exception as exc:
             results.append(({"type": "error", "code": f"client:{type(exc).__name__}"}, 0, 0, poll))
 
@@ -223,7 +223,7 @@ async def _send_votes(clients, plan, rate=None):
                 await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(index, poll, organisation, planned)))
     await asyncio.gather(*tasks)
-    return results, time.perf_counter() - started, behind[0]
+    return results, time.perf_counter() - started, behind
 
 
 async def _until_every_client_holds(clients, truth, timeout=FINAL_TALLY_TIMEOUT) -> float:
@@ -320,7 +320,8 @@ async def _measure_throughput(config, args, clients, polls, tokens, connect_seco
     sustained = _exactness(results, truth, clients, sustained_polls)
     burst = _exactness(burst_results, truth, clients, [burst_poll])
     await close_all(clients)
-    ack_latencies = [a - s for answer, s, a, _p in results if answer.get("type") == "vote.ack"]
+    acked = [(s, a) for answer, s, a, _p in results if answer.get("type") == "vote.ack"]
+    ack_latencies = [a - s for s, a in acked]
     raw = await asyncio.to_thread(
         baselines.raw_inserts_postgres if config.is_postgres else baselines.raw_inserts_sqlite,
         *(
@@ -331,7 +332,6 @@ async def _measure_throughput(config, args, clients, polls, tokens, connect_seco
         5000,
     )
     achieved = sustained["acks"] / seconds
-    acked = [(s, a) for answer, s, a, _p in results if answer.get("type") == "vote.ack"]
     sends = [s for _answer, s, _a, _p in results if s]
     send_span = max(sends) - min(sends) if sends else 0.0  # did the client keep its pace?
     warm_up = min(10.0, args.sustain / 6)
