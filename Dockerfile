@@ -19,4 +19,4 @@ RUN pip install . \
 
 USER alliance
 EXPOSE 8000
-CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "--proxy-headers", "alliance.asgi:application"]
+CMD ["daphne", "-b", "0.0.0.0", "-p", "8000", "alliance.asgi:application"]

@@ -1,8 +1,25 @@
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from alliance import throttling
 from alliance.models import Network, Organisation, User
+
+
+class ThrottledAdminAuthenticationForm(throttling.ThrottledLoginFormMixin, AdminAuthenticationForm):
+    """`/admin/login/` counts and refuses like the login page (alliance/throttling.py)."""
+
+
+admin.site.login_form = ThrottledAdminAuthenticationForm
+_admin_login = admin.site.login
+
+
+def _throttled_admin_login(request, extra_context=None):
+    return throttling.throttled_response(_admin_login(request, extra_context))
+
+
+admin.site.login = _throttled_admin_login  # read by admin.site.urls, built after this module
 
 
 @admin.register(Network)

@@ -28,6 +28,11 @@ class LoginThrottle(AnonRateThrottle):
 
     scope = "login"
 
+    def get_ident(self, request):
+        # DRF's own reads X-Forwarded-For from anyone (NUM_PROXIES unset): the address as
+        # alliance/throttling.py resolves it, through TRUSTED_PROXIES only.
+        return throttling.client_ip(request) or ""
+
     def allow_request(self, request, view):
         try:
             return super().allow_request(request, view)
@@ -67,7 +72,7 @@ class TokenObtainView(APIView):
         if user is None or not user.is_active:
             throttling.login_failed(username=username, ip=ip)
             raise InvalidCredentials()
-        throttling.login_succeeded(username=username)
+        throttling.login_succeeded(username=username, ip=ip)
         token, _created = Token.objects.get_or_create(user=user)
         return Response(self.OutputSerializer({"token": token.key}).data)
 

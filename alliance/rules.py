@@ -69,6 +69,11 @@ def can_manage_directory(user: User) -> bool:
     return is_secretariat(user)
 
 
+def can_lift_login_locks(user: User) -> bool:
+    """See the sign-in locks in force and lift them (alliance/throttling.py)."""
+    return is_secretariat(user)
+
+
 def can_view_people(user: User) -> bool:
     """People's names are for signed-in members of the alliance, not for the public."""
     return is_authenticated(user)

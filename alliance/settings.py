@@ -4,6 +4,7 @@ The embedded default (no variable set) is SQLite plus the in-memory channel laye
 process; the scale-out deployment sets DATABASE_URL and REDIS_URL (see docker-compose.yml).
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -182,11 +183,25 @@ AUTH_USER_MODEL = "alliance.User"
 LOGIN_URL = "frontend:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "frontend:home"
-# After this many failed logins for one username (or, from one address, the second limit)
-# within the window, further attempts are refused until the window passes (alliance/throttling.py).
+# After this many failed logins for one username from one address (or, from one address for
+# any usernames, the second limit, sized for a venue behind one public address; a success takes
+# its own failures off it) within the window, further attempts of that pair (or from that
+# address) are refused until the window passes or the secretariat lifts the lock
+# (alliance/throttling.py).
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-LOGIN_FAILURE_LIMIT_PER_IP = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_IP", "20"))
+LOGIN_FAILURE_LIMIT_PER_IP = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_IP", "100"))
 LOGIN_FAILURE_WINDOW = int(os.environ.get("LOGIN_FAILURE_WINDOW", str(15 * 60)))
+# Password reset requests: per email (known or not) and per address, in the window.
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_EMAIL", "5"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("PASSWORD_RESET_LIMIT_PER_IP", "20"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("PASSWORD_RESET_WINDOW", str(60 * 60)))
+# Addresses or networks (comma-separated, e.g. "172.16.0.0/12,10.0.0.5") of the reverse proxies
+# whose `X-Forwarded-For` tells the client's address. Empty: no header is believed, the
+# connection's address is the client's (alliance/throttling.py, `client_ip`).
+# A wrong entry stops the start here rather than at the first sign-in.
+TRUSTED_PROXIES = [
+    str(ipaddress.ip_network(entry, strict=False)) for entry in env_list("TRUSTED_PROXIES", "")
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -41,7 +41,10 @@ def exception_handler(exc, context):
         response["Retry-After"] = str(unavailable.RETRY_AFTER_SECONDS)
         return response
     if isinstance(exc, AllianceError):
-        return error_response(exc.code, exc.message, exc.status, exc.details)
+        response = error_response(exc.code, exc.message, exc.status, exc.details)
+        if exc.status == 429 and "retry_after_seconds" in (exc.details or {}):
+            response["Retry-After"] = str(exc.details["retry_after_seconds"])
+        return response
     if isinstance(exc, DjangoValidationError):
         details = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}

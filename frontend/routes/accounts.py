@@ -25,4 +25,6 @@ urlpatterns = [
         accounts.password_reset_complete,
         name="password_reset_complete",
     ),
+    path("secretariat/verrous-connexion/", accounts.login_locks, name="login_locks"),
+    path("secretariat/verrous-connexion/lever/", accounts.login_lock_lift, name="login_lock_lift"),
 ]

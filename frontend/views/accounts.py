@@ -4,52 +4,35 @@ Django's auth views are used as they are; only their templates and the `frontend
 are ours (Django's defaults reverse un-namespaced names and use the admin's templates).
 """
 
+import ipaddress
+from datetime import UTC, datetime
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from alliance import services, throttling
+from alliance import rules, services, throttling
 from alliance.errors import InvalidInput
 
 
-class ThrottledAuthenticationForm(AuthenticationForm):
+class ThrottledAuthenticationForm(throttling.ThrottledLoginFormMixin, AuthenticationForm):
     """Django's login form, refused for a while after repeated failures (alliance/throttling.py)."""
-
-    throttled = False
-
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        ip = throttling.client_ip(self.request)
-        try:
-            throttling.login_check(username=username, ip=ip)
-        except throttling.LoginThrottled as exc:
-            self.throttled = True
-            raise forms.ValidationError(exc.message, code=exc.code) from exc
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError as exc:
-            if exc.code == "invalid_login":
-                throttling.login_failed(username=username, ip=ip)
-            raise
-        throttling.login_succeeded(username=username)
-        return cleaned
 
 
 class LoginView(auth_views.LoginView):
     authentication_form = ThrottledAuthenticationForm
 
     def form_invalid(self, form):
-        response = super().form_invalid(form)
-        if form.throttled:
-            response.status_code = 429
-        return response
+        return throttling.throttled_response(super().form_invalid(form))
 
 
 login = LoginView.as_view()
@@ -101,7 +84,27 @@ password_change = auth_views.PasswordChangeView.as_view(
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="accounts/password_change_done.html"
 )
-password_reset = auth_views.PasswordResetView.as_view(
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, limited per email and per address (alliance/throttling.py): an
+    email known or not is counted the same, so the answer never tells whether it exists."""
+
+    def form_valid(self, form):
+        try:
+            throttling.password_reset_check_and_count(
+                email=form.cleaned_data["email"], ip=throttling.client_ip(self.request)
+            )
+        except throttling.PasswordResetThrottled as exc:
+            form.add_error(None, exc.message)
+            response = self.form_invalid(form)
+            response.status_code = 429
+            response["Retry-After"] = str(exc.details["retry_after_seconds"])
+            return response
+        return super().form_valid(form)
+
+
+password_reset = PasswordResetView.as_view(
     template_name="accounts/password_reset_form.html",
     email_template_name="accounts/password_reset_email.txt",
     subject_template_name="accounts/password_reset_subject.txt",
@@ -117,3 +120,41 @@ password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+# --- Sign-in locks: the secretariat's lever ------------------------------------------------------
+
+
+@login_required
+def login_locks(request):
+    if not rules.can_lift_login_locks(request.user):
+        raise PermissionDenied(_("Seul le secrétariat lève les verrous de connexion."))
+    locks = [
+        {**lock, "until": datetime.fromtimestamp(lock["until"], tz=UTC)}
+        for lock in throttling.login_locks()
+    ]
+    limits = {
+        "pair": settings.LOGIN_FAILURE_LIMIT,
+        "address": settings.LOGIN_FAILURE_LIMIT_PER_IP,
+        "minutes": settings.LOGIN_FAILURE_WINDOW // 60,
+    }
+    return render(request, "accounts/login_locks.html", {"locks": locks, "limits": limits})
+
+
+@login_required
+@require_POST
+def login_lock_lift(request):
+    if not rules.can_lift_login_locks(request.user):
+        raise PermissionDenied(_("Seul le secrétariat lève les verrous de connexion."))
+    username = request.POST.get("username", "")
+    address = request.POST.get("ip", "").strip()
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        messages.error(request, _("Adresse non valide."))
+        return redirect("frontend:login_locks")
+    if throttling.login_lock_lift(username=username, ip=address):
+        messages.success(request, _("Verrou levé."))
+    else:
+        messages.info(request, _("Aucun verrou en cours pour ce nom et cette adresse."))
+    return redirect("frontend:login_locks")
