@@ -457,6 +457,10 @@ PAGES = {
     "GET frontend:password_reset_done": rule(EVERYONE),
     "GET frontend:password_reset_confirm": rule(EVERYONE, on={"uidb64": "MQ", "token": "x-y"}),
     "GET frontend:password_reset_complete": rule(EVERYONE),
+    "GET frontend:login_locks": rule(SECRETARIAT_UP),
+    "POST frontend:login_lock_lift": rule(
+        SECRETARIAT_UP, body={"username": "personne", "ip": "192.0.2.1"}
+    ),
     # Directory.
     "GET frontend:directory": rule(EVERYONE),
     "GET frontend:organisation": rule(EVERYONE, on={"slug": "cae"}),
