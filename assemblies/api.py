@@ -439,7 +439,19 @@ class ResultView(AssemblyAPIView):
     """Totals, outcome, quorum and participation; for named polls who voted what. Published
     results are for everyone signed in; the secretariat sees them from the close."""
 
-    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    class OutputSerializer(serializers.Serializer):
+        poll = serializers.JSONField()
+        tally = serializers.JSONField()
+        outcome = serializers.JSONField()
+        participation = serializers.JSONField()
+        quorum_reached = serializers.BooleanField()
+        votes = serializers.JSONField()
+        ledger_head = serializers.CharField(
+            help_text="Hash of the poll's last ledger entry: "
+            "`manage.py verify_poll <id> --head <ledger_head>` checks the chain ends there."
+        )
+
+    @extend_schema(responses={200: OutputSerializer})
     def get(self, request, pk):
         poll = self.get_poll(pk)
         if not _results_visible(request.user, poll):

@@ -100,6 +100,7 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
     for poll in assembly.polls.filter(status__in=statuses).prefetch_related("options"):
         result = selectors.poll_result(poll)
         part = result["participation"]
+        head = selectors.ledger_head(poll)
         lines += [
             f"### {poll.title}",
             "",
@@ -121,7 +122,10 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
             "",
             f"**{_('Résultat')}** : {outcome_text(poll, result)}",
             "",
-            f"{_('Empreinte du registre')} : `{selectors.ledger_head(poll)}`",
+            f"{_('Empreinte du registre')} : `{head}`",
+            "",
+            f"{_('Pour vérifier que le registre n’a pas été réécrit :')} "
+            f"`manage.py verify_poll {poll.pk} --head {head}`",
             "",
         ]
     return "\n".join(lines)

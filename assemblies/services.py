@@ -473,9 +473,7 @@ def poll_open(*, actor: User, poll: Poll) -> Poll:
         poll.total_weight = now.total_weight
         poll.weight_present = now.present_weight + now.represented_weight
         poll.save(update_fields=["status", "opened_at", "total_weight", "weight_present"])
-        ledger.record_opening(
-            poll, option_ids=[o.pk for o in poll.options.all()], entitlements=entitlements
-        )
+        ledger.record_opening(poll, entitlements=entitlements)
         brief = selectors.poll_brief(poll)
         send_event_on_commit(
             assembly.group_name,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from alliance.errors import AllianceError
+from alliance.errors import AllianceError, NotFound
 from alliance.rules import can_view_people
 from alliance.textdiff import diff_stats, word_diff, word_diff_html
 from documents import exports, selectors, services
@@ -370,4 +370,7 @@ def attachment_download(request, slug, pk):
     attachment = document.attachments.filter(pk=pk).first()
     if attachment is None:
         raise Http404(_("Cette pièce jointe n'existe pas."))
-    return attachment_response(attachment)
+    try:
+        return attachment_response(attachment)
+    except NotFound as error:  # the file is gone from the disk
+        raise Http404(error.message) from None
