@@ -16,6 +16,16 @@ batch and `poll_close` meet as a single ballot and the close do. One ballot per 
 is the `VoteRecord` unique constraint: the records are inserted with `ON CONFLICT DO NOTHING`,
 and a request whose record was not inserted (another process, or an earlier request of the
 same batch, was first) answers `already_voted`.
+
+Who may cast is read live, in the batch's transaction; what a ballot weighs stays frozen at
+the opening (`PollEntitlement`). A person casts for a CAE entitled to the poll if, now, their
+account is active and they are a delegate of that CAE, or they are the proxy holder named at
+the opening and that proxy is still validated (a withdrawal answers `mandate_withdrawn`, and
+the CAE's own delegates may then cast). The proxy rows read are locked in share mode, so a
+withdrawal (`services.proxy_withdraw`, which locks the assembly row, then updates the proxy)
+waits for the ballots in flight that rely on it, and the later ones see it withdrawn: every
+ballot of the former holder is committed before the withdrawal or refused. No lock cycle:
+ballots never lock the assembly row.
 """
 
 from __future__ import annotations
@@ -35,7 +45,7 @@ from alliance.errors import AllianceError, Conflict, NotAllowed, NotFound
 from alliance.models import User
 from assemblies import rules, tally_publisher, tallying
 from assemblies.ids import pk_of
-from assemblies.models import Ballot, Poll, PollEntitlement, PollOption, VoteRecord
+from assemblies.models import Ballot, Poll, PollEntitlement, PollOption, Proxy, VoteRecord
 
 # Ballots and the close of a poll meet on a PostgreSQL advisory lock keyed by the poll: shared
 # for ballots (voters never wait for each other), exclusive for the close. Unlike a row's share
@@ -199,13 +209,14 @@ class _Entitlement(NamedTuple):
 
 
 class _Checks:
-    """What the checks of a batch need, read in four queries: the polls, the entitlements with
-    their delegates, and the options."""
+    """What the checks of a batch need, read in five queries: the polls, the entitlements,
+    the actors' live roles, their live proxies, and the options."""
 
-    def __init__(self, polls, entitlements, delegates, options):
+    def __init__(self, polls, entitlements, voters, proxies, options):
         self.polls = polls  # poll id: (status, secret, method, max_choices, assembly id)
         self.entitlements = entitlements  # (poll id, organisation id): _Entitlement
-        self.delegates = delegates  # {(entitlement id, user id)}
+        self.voters = voters  # user id: organisation id, for active delegates of active CAEs
+        self.proxies = proxies  # {(assembly id, giver id, holder id)} validated now
         self.options = options  # poll id: [option ids in order]
 
     @classmethod
@@ -225,12 +236,20 @@ class _Checks:
                 ).values_list("poll_id", "organisation_id", "id", "weight", "proxy_holder_id")
             )
         }
-        through = PollEntitlement.delegates.through
-        delegates = set(
-            through.objects.filter(
-                pollentitlement_id__in=[e.pk for e in entitlements.values()],
-                user_id__in={request.actor.pk for request in requests},
-            ).values_list("pollentitlement_id", "user_id")
+        # Read again, not taken from `request.actor`: a live connection holds the person it
+        # authenticated, who may since have been deactivated or lost the delegate role.
+        voters = dict(
+            User.objects.filter(
+                pk__in={request.actor.pk for request in requests},
+                is_active=True,
+                is_delegate=True,
+                organisation__active=True,
+            ).values_list("id", "organisation_id")
+        )
+        proxies = _live_proxies(
+            assembly_ids={poll[4] for poll in polls.values()},
+            giver_ids=organisation_ids,
+            holder_ids=set(voters),
         )
         options: dict[int, list[int]] = {poll_id: [] for poll_id in poll_ids}
         for poll_id, option_id in (
@@ -239,7 +258,7 @@ class _Checks:
             .values_list("poll_id", "id")
         ):
             options[poll_id].append(option_id)
-        return cls(polls, entitlements, delegates, options)
+        return cls(polls, entitlements, voters, proxies, options)
 
     def secret(self, poll_id: int) -> bool:
         return self.polls[poll_id][1]
@@ -269,18 +288,50 @@ class _Checks:
                 )
             via_proxy = False
         else:
-            via_proxy = entitlement is not None and entitlement.proxy_holder_id == actor.pk
-            if entitlement is None or not (
-                via_proxy or (entitlement.pk, actor.pk) in self.delegates
-            ):
-                raise NotAllowed(
-                    _("Vous ne pouvez pas voter pour cette CAE dans ce vote."),
-                    code="not_entitled",
-                )
+            via_proxy = self.may_cast(request, key, entitlement)
         stored = tallying.validate_choice(
             method, self.options[poll_id], request.choice, max_choices=max_choices
         )
         return entitlement, via_proxy, stored
+
+    def may_cast(self, request: BallotRequest, key: tuple[int, int], entitlement) -> bool:
+        """Whether the actor casts through a proxy; raises if they may not cast at all."""
+        poll_id, organisation_id = key
+        actor_id = request.actor.pk
+        if entitlement is not None and self.voters.get(actor_id) == organisation_id:
+            return False  # a delegate of the CAE, now
+        if entitlement is not None and entitlement.proxy_holder_id == actor_id:
+            if (self.polls[poll_id][4], organisation_id, actor_id) in self.proxies:
+                return True
+            raise NotAllowed(
+                _(
+                    "Votre procuration pour cette CAE a été retirée ou refusée, ou vous n'êtes "
+                    "plus délégué·e : vous ne pouvez plus voter pour elle."
+                ),
+                code="mandate_withdrawn",
+            )
+        raise NotAllowed(
+            _("Vous ne pouvez pas voter pour cette CAE dans ce vote."), code="not_entitled"
+        )
+
+
+def _live_proxies(*, assembly_ids, giver_ids, holder_ids) -> set[tuple[int, int, int]]:
+    """The validated proxies among these, locked in share mode on PostgreSQL until the batch
+    commits (the ORM has no `FOR SHARE`; a withdrawal's update waits for it)."""
+    if not (assembly_ids and giver_ids and holder_ids):
+        return set()
+    query = Proxy.objects.filter(
+        assembly_id__in=assembly_ids,
+        giver_id__in=giver_ids,
+        holder_id__in=holder_ids,
+        status=Proxy.Status.VALIDATED,
+    ).values_list("assembly_id", "giver_id", "holder_id")
+    if connection.vendor != "postgresql":
+        return set(query)
+    sql, params = query.order_by("pk").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"{sql} FOR SHARE", params)
+        return {tuple(row) for row in cursor.fetchall()}
 
 
 def _insert_vote_records(rows: list[tuple]) -> set[tuple[int, int]]:

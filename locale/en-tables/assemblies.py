@@ -204,6 +204,7 @@ EN = {
     "Vous n'agissez pour aucune CAE.": "You act for no CAE.",
     "Vous ne pouvez pas enregistrer la présence de cette CAE.": "You cannot check this CAE in.",
     "Vous ne pouvez pas enregistrer le départ de cette CAE.": "You cannot check this CAE out.",
+    "Votre procuration pour cette CAE a été retirée ou refusée, ou vous n'êtes plus délégué·e : vous ne pouvez plus voter pour elle.": "Your proxy for this CAE was withdrawn or refused, or you are no longer a delegate: you can no longer vote for it.",
     "Vous ne pouvez pas voter pour cette CAE dans ce vote.": "You cannot vote for this CAE in this poll.",
     "Vous ne votez pour aucune CAE dans ce vote (seules les CAE présentes ou représentées à son ouverture votent).": "You vote for no CAE in this poll (only the CAEs present or represented when it opened vote).",
     "Vous portez la voix de :": "You carry the vote of:",
