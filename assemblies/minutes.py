@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from alliance.csv_safe import csv_text
 from assemblies import selectors, tallying
 from assemblies.models import Assembly, Attendance, Poll
 
@@ -132,11 +130,7 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
 
 
 def _csv(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    return csv_text([header, *rows])  # no cell runs as a formula (alliance/csv_safe.py)
 
 
 def attendance_csv(assembly: Assembly, *, include_unpublished: bool = False) -> str:

@@ -3,30 +3,16 @@ so that spreadsheet programs read the accents right."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from alliance.csv_safe import csv_text
 from proposals.consultation.selectors import ConsultationResults
 from proposals.models.consultation import AnswerChannel
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value):
-    """Text typed by people must not run as a spreadsheet formula (CSV injection)."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def _csv(rows) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows([_cell(value) for value in row] for row in rows)
-    return buffer.getvalue()
+    return csv_text(rows, bom=True)  # no cell runs as a formula (alliance/csv_safe.py)
 
 
 def answers_csv(consultation, answers) -> str:
