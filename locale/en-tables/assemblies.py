@@ -302,4 +302,8 @@ EN = {
     "État": "Status",
     "égalité entre %(names)s": "tie between %(names)s",
     "état": "status",
+    "Vérifie la chaîne du registre d'un vote, ses règles, options et poids face à l'entrée d'ouverture, et recalcule son résultat depuis le registre et depuis les bulletins.": 'Checks the ledger chain of a poll, its rules, options and weights against the opening entry, and recomputes its result from the ledger and from the ballots.',
+    'Empreinte publiée (page des résultats, procès-verbal, API) : le registre doit se terminer par elle.': 'Published fingerprint (results page, minutes, API): the ledger must end with it.',
+    'Pour vérifier que le registre n’a pas été réécrit :': 'To check that the ledger was not rewritten:',
+    'Empreinte du registre': 'Ledger fingerprint',
 }

@@ -143,3 +143,50 @@ def test_the_committee_removes_an_attachment_and_its_file(
         assert api_as(steering).delete(url).status_code == 204
     assert not Attachment.objects.exists()
     assert not Path(path).exists()
+
+
+def test_a_zip_bomb_odt_is_refused_through_the_api(api_as, steering):
+    document = draft(steering)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("mimetype", files.ODF["odt"], compress_type=zipfile.ZIP_STORED)
+        archive.writestr("content.xml", b"\0" * (200 * 1024 * 1024))  # ~200 KB packed
+    upload = SimpleUploadedFile("bombe.odt", buffer.getvalue())
+    response = api_as(steering).post(
+        reverse("api-document-attachments", args=[document.slug]),
+        {"file": upload},
+        format="multipart",
+    )
+    assert response.status_code == 400
+    assert response.json()["code"] == "attachment_too_large_uncompressed"
+    assert not Attachment.objects.exists()
+
+
+def test_a_download_takes_the_extension_of_its_checked_type(client, steering):
+    document = draft(steering)
+    attachment = services.attachment_add(
+        actor=steering,
+        document=document,
+        upload=SimpleUploadedFile("note.pdf", PDF),
+        name="evil.html",
+    )
+    client.force_login(steering)
+    response = client.get(
+        reverse("frontend:document_attachment", args=[document.slug, attachment.pk])
+    )
+    assert 'filename="evil.pdf"' in response["Content-Disposition"]
+
+
+def test_a_missing_attachment_file_answers_404(client, api_as, steering):
+    document = draft(steering)
+    attachment = services.attachment_add(
+        actor=steering, document=document, upload=SimpleUploadedFile("note.pdf", PDF)
+    )
+    Path(attachment.file.path).unlink()
+    client.force_login(steering)
+    page = reverse("frontend:document_attachment", args=[document.slug, attachment.pk])
+    assert client.get(page).status_code == 404
+    api = api_as(steering).get(
+        reverse("api-document-attachment", args=[document.slug, attachment.pk])
+    )
+    assert api.status_code == 404 and api.json()["code"] == "attachment_not_found"
