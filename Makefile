@@ -77,7 +77,7 @@ messages-extract: install
 	@for app in $(APPS_WITH_MESSAGES); do \
 		[ -d $$app ] || continue; mkdir -p $$app/locale; \
 		(cd $$app && DJANGO_SETTINGS_MODULE=alliance.test_settings PYTHONPATH=.. \
-			../$(VENV)/bin/django-admin makemessages -l en --no-obsolete -v0); \
+			$(abspath $(VENV))/bin/django-admin makemessages -l en --no-obsolete -v0); \
 		$(PY) scripts/po_fill.py locale/en-tables $$app/locale/en/LC_MESSAGES/django.po || true; \
 	done
 	$(PY) manage.py compilemessages --ignore '.venv/*' -v0 --settings=alliance.test_settings
