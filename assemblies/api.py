@@ -13,7 +13,7 @@ from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from alliance.errors import Conflict, NotAllowed
+from alliance.errors import Conflict, NotAllowed, NotFound
 from alliance.models import Organisation, User
 from assemblies import minutes, rules, selectors, services
 from assemblies.models import AgendaItem, Assembly, AttendanceMode, Poll, Proxy
@@ -310,6 +310,7 @@ class PollOutputSerializer(serializers.Serializer):
     method = serializers.CharField()
     status = serializers.CharField()
     secret = serializers.BooleanField()
+    results_hidden = serializers.BooleanField()
     threshold = serializers.CharField()
     abstentions_count = serializers.BooleanField()
     max_choices = serializers.IntegerField(allow_null=True)
@@ -340,6 +341,14 @@ class PollListView(AssemblyAPIView):
         )
         abstentions_count = serializers.BooleanField(required=False, default=False)
         secret = serializers.BooleanField(required=False, default=False)
+        results_hidden = serializers.BooleanField(
+            required=False,
+            allow_null=True,
+            default=None,
+            help_text="Totaux masqués jusqu'à la clôture (seule la participation est publiée). "
+            "Par défaut : comme `secret` ; un vote secret ne peut pas le refuser "
+            "(`secret_results_hidden`).",
+        )
         max_choices = serializers.IntegerField(required=False, allow_null=True, min_value=1)
         agenda_item = serializers.PrimaryKeyRelatedField(
             queryset=AgendaItem.objects.all(), required=False, allow_null=True
@@ -350,7 +359,13 @@ class PollListView(AssemblyAPIView):
         polls = selectors.polls_for_assembly(self.get_assembly(pk))
         return Response(PollOutputSerializer(polls, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: PollOutputSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        responses={
+            201: PollOutputSerializer,
+            400: OpenApiResponse(description="secret_results_hidden, invalid_options, invalid"),
+        },
+    )
     def post(self, request, pk):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -383,7 +398,9 @@ class PollStatusView(AssemblyAPIView):
 
 
 class TallyView(AssemblyAPIView):
-    """The current tally snapshot (`tally` message of the live protocol)."""
+    """The current tally snapshot (`tally` message of the live protocol). While a poll with
+    results hidden (every secret poll) is open: participation only, `hidden` true and `totals`
+    null, whoever asks."""
 
     @extend_schema(responses={200: OpenApiTypes.OBJECT})
     def get(self, request, pk):
@@ -473,7 +490,9 @@ class ResultView(AssemblyAPIView):
 
 
 class ReceiptCheckView(AssemblyAPIView):
-    """Check that the ballot of a receipt is in the published list, as cast."""
+    """Check that the ballot of a receipt is counted. Named poll: as what. Secret poll: only
+    that it is counted and sealed in the ledger whose head hash is `ledger_head` (`choice` and
+    `weight` null), so that the receipt proves no choice to anyone else."""
 
     class InputSerializer(serializers.Serializer):
         receipt = serializers.CharField(max_length=100)
@@ -481,8 +500,10 @@ class ReceiptCheckView(AssemblyAPIView):
     class OutputSerializer(serializers.Serializer):
         counted = serializers.BooleanField()
         receipt_hash = serializers.CharField()
+        secret = serializers.BooleanField()
         choice = serializers.JSONField(allow_null=True)
         weight = serializers.CharField(allow_null=True)
+        ledger_head = serializers.CharField(allow_null=True)
 
     @extend_schema(request=InputSerializer, responses={200: OutputSerializer})
     def post(self, request, pk):
@@ -536,14 +557,24 @@ class ExportView(AssemblyAPIView):
 
 
 class BallotsExportView(AssemblyAPIView):
-    """`ballots.csv`: who voted what (named polls) or the receipt list (secret polls), once the
-    results are visible."""
+    """`ballots.csv`: who voted what, for named polls once the results are visible. A secret
+    poll publishes its totals only: 404 `secret_ballots_not_published`."""
 
-    @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiTypes.STR,
+            404: OpenApiResponse(description="secret_ballots_not_published"),
+        }
+    )
     def get(self, request, pk):
         poll = self.get_poll(pk)
         if not _results_visible(request.user, poll):
             raise NotAllowed(_("Les résultats ne sont pas encore publiés."), code="not_published")
+        if poll.secret:
+            raise NotFound(
+                _("Un vote secret ne publie que ses totaux : aucune liste de bulletins."),
+                code="secret_ballots_not_published",
+            )
         response = HttpResponse(minutes.ballots_csv(poll), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="vote-{poll.pk}-bulletins.csv"'
         return response

@@ -165,7 +165,7 @@ def polls_csv(assembly: Assembly, *, include_unpublished: bool = False) -> str:
 
 
 def ballots_csv(poll: Poll) -> str:
-    """Named polls: who voted what. Secret polls: the receipt hashes and choices only."""
+    """Named polls: who voted what. Secret polls: nothing per ballot (`published_ballots`)."""
     if poll.secret:
         return _csv(
             [_("empreinte du reçu"), _("choix"), _("poids")],

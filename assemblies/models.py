@@ -295,6 +295,10 @@ class Poll(models.Model):
     )
     abstentions_count = models.BooleanField(_("les abstentions comptent"), default=False)
     secret = models.BooleanField(_("vote secret"), default=False)
+    # While the poll is open its tallies carry participation only (no totals): always for a
+    # secret poll (live totals would tell ballot by ballot who voted what), optional for a named
+    # one (against the bandwagon effect). See docs/ASSEMBLIES.md.
+    results_hidden = models.BooleanField(_("Résultats masqués jusqu'à la clôture"), default=False)
     status = models.CharField(_("état"), max_length=10, choices=Status.choices, default="draft")
     created_at = models.DateTimeField(auto_now_add=True)
     opened_at = models.DateTimeField(null=True, blank=True)
@@ -325,6 +329,10 @@ class Poll(models.Model):
                 condition=Q(status__in=["draft", "open"]) | Q(closed_at__isnull=False),
                 name="poll_closed_has_date",
             ),
+            models.CheckConstraint(
+                condition=Q(secret=False) | Q(results_hidden=True),
+                name="poll_secret_hides_results",
+            ),
         ]
 
     def __str__(self):
@@ -332,6 +340,11 @@ class Poll(models.Model):
 
     def get_absolute_url(self):
         return reverse("frontend:poll", kwargs={"pk": self.pk})
+
+    @property
+    def totals_hidden(self) -> bool:
+        """Whether its tallies carry participation only right now (results hidden, not closed)."""
+        return self.results_hidden and self.status in (self.Status.DRAFT, self.Status.OPEN)
 
 
 class PollOption(models.Model):

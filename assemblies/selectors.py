@@ -217,6 +217,7 @@ def poll_brief(poll: Poll) -> dict:
         "method": poll.method,
         "status": poll.status,
         "secret": poll.secret,
+        "results_hidden": poll.results_hidden,
         "threshold": poll.threshold,
         "abstentions_count": poll.abstentions_count,
         "max_choices": poll.max_choices,
@@ -242,25 +243,36 @@ def poll_tally(poll: Poll) -> dict:
     never deleted, so a snapshot whose seq is at least the count a voter was given after their
     ballot committed (see `ballot_cast`) includes that ballot.
 
+    While the poll's results are hidden (`Poll.totals_hidden`: always for a secret poll until
+    its close) the snapshot is participation only: `hidden` is true and `totals` is null, for
+    every role. Two snapshots of a secret poll taken around one ballot then differ by that
+    ballot's weight only, which says who voted (public anyway) but not what.
+
     Identical ballots (same weight, same choice) are read as one group: every live figure is a
     sum of weights, so n ballots of weight w count as one of weight n x w. A tally of 30,000
     ballots then decodes a handful of rows, not 30,000 weights and choices (five times a second
-    during a vote, it was a quarter of the server's time: docs/PERFORMANCE.md)."""
+    during a vote, it was a quarter of the server's time: docs/PERFORMANCE.md). A hidden tally
+    groups by weight alone, and reads no choice."""
+    hidden = poll.totals_hidden
+    columns = ("weight",) if hidden else ("weight", "choice")
     groups = list(
         Ballot.objects.filter(poll_id=poll.pk)
-        .values_list("weight", "choice")
+        .values_list(*columns)
         .annotate(ballots=Count("pk"))
         .order_by()
     )
-    counted = sum(ballots for _weight, _choice, ballots in groups)
-    weighted = [(weight * ballots, choice) for weight, choice, ballots in groups]
+    counted = sum(row[-1] for row in groups)
+    weighted = [(row[0] * row[-1], None if hidden else row[1]) for row in groups]
     return {
         "type": "tally",
         "poll": poll.pk,
         "seq": counted,
         "ballots": counted,
         "weight_cast": tallying.decimal(sum((w for w, _ in weighted), Fraction(0))),
-        "totals": tallying.totals(
+        "hidden": hidden,
+        "totals": None
+        if hidden
+        else tallying.totals(
             poll.method, _option_ids(poll), weighted, **_rules(poll, for_totals=True)
         ),
     }
@@ -350,7 +362,11 @@ def named_votes(poll: Poll) -> list[dict]:
 
 
 def published_ballots(poll: Poll):
-    """The counted ballots, by receipt hash: what a voter checks their receipt against."""
+    """The counted ballots of a named poll, by receipt hash. A secret poll publishes none: under
+    headcount weights or colleges most weights are one CAE's alone, so a ballot's weight next
+    to its choice would name its voter (its totals are all it publishes)."""
+    if poll.secret:
+        return Ballot.objects.none()
     return Ballot.objects.filter(poll=poll).order_by("receipt_hash")
 
 
@@ -381,23 +397,31 @@ def ledger_head(poll: Poll) -> str:
 
 
 def receipt_check(poll: Poll, receipt: str) -> dict:
-    """Whether the ballot of `receipt` is counted, and as what (only its holder knows it)."""
+    """Whether the ballot of `receipt` is counted. For a named poll, as what (public anyway);
+    for a secret poll only that it is counted and sealed in the ledger whose head is
+    `ledger_head`: the receipt must not prove its choice to a third party (who could buy it)."""
     import hashlib
 
     digest = hashlib.sha256(receipt.encode()).hexdigest()
     ballot = Ballot.objects.filter(poll=poll, receipt_hash=digest).first()
+    shown = ballot is not None and not poll.secret
     return {
         "counted": ballot is not None,
         "receipt_hash": digest,
-        "choice": ballot.choice if ballot else None,
-        "weight": tallying.decimal(ballot.weight) if ballot else None,
+        "secret": poll.secret,
+        "choice": ballot.choice if shown else None,
+        "weight": tallying.decimal(ballot.weight) if shown else None,
+        "ledger_head": ledger_head(poll) if ballot is not None else None,
     }
 
 
 def tally_rows(poll: Poll, tally: dict) -> list[dict]:
     """A tally's totals in words for a page: `key` (as in `totals`), `label`, and `value`, or
-    `grades` (label, value) pairs for majority judgment."""
+    `grades` (label, value) pairs for majority judgment. A hidden tally (no totals) gives
+    the rows with "—" for every figure: the page fills them in when the poll closes."""
     totals = tally["totals"]
+    if totals is None:
+        return _hidden_rows(poll)
     if poll.method == Poll.Method.MOTION:
         return [
             {"key": k, "label": tallying.MOTION_LABELS[k], "value": totals[k]}
@@ -416,6 +440,21 @@ def tally_rows(poll: Poll, tally: dict) -> list[dict]:
         rows.append(row)
     if "blank" in totals:
         rows.append({"key": "blank", "label": _("blanc"), "value": totals["blank"]})
+    return rows
+
+
+def _hidden_rows(poll: Poll) -> list[dict]:
+    if poll.method == Poll.Method.MOTION:
+        return [
+            {"key": k, "label": tallying.MOTION_LABELS[k], "value": "—"}
+            for k in ("yes", "no", "abstain")
+        ]
+    rows = []
+    for option in poll.options.all():
+        row = {"key": str(option.pk), "label": option.label, "value": "—"}
+        if poll.method == Poll.Method.JUDGMENT:
+            row["grades"] = [(tallying.GRADE_LABELS[g.key], "—") for g in tallying.GRADES]
+        rows.append(row)
     return rows
 
 

@@ -363,13 +363,23 @@ def poll_create(
     threshold: str = "",
     abstentions_count: bool = False,
     secret: bool = False,
+    results_hidden: bool | None = None,
     max_choices: int | None = None,
     agenda_item: AgendaItem | None = None,
     target: Model | None = None,
     description: str = "",
 ) -> Poll:
-    """A draft poll. `options` are labels, or (label, linked object) pairs; motions have none."""
+    """A draft poll. `options` are labels, or (label, linked object) pairs; motions have none.
+    `results_hidden` (totals hidden until the close) defaults to `secret`; a secret poll cannot
+    show live totals (`secret_results_hidden`): they would tell ballot by ballot who voted what."""
     _require_manager(actor)
+    if results_hidden is None:
+        results_hidden = secret
+    if secret and not results_hidden:
+        raise InvalidInput(
+            _("Les résultats d'un vote secret restent masqués jusqu'à la clôture."),
+            code="secret_results_hidden",
+        )
     if method not in Poll.Method.values:
         raise InvalidInput(_("Méthode de vote inconnue."), code="invalid_method")
     options = [o if isinstance(o, tuple) else (o, None) for o in options]
@@ -409,6 +419,7 @@ def poll_create(
             threshold=threshold,
             abstentions_count=abstentions_count,
             secret=secret,
+            results_hidden=results_hidden,
         )
         PollOption.objects.bulk_create(
             PollOption(poll=poll, position=i, label=str(label).strip(), target=linked)

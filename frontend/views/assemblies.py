@@ -79,6 +79,11 @@ class PollForm(forms.Form):
         label=_("Choix au plus (approbation)"), required=False, min_value=1, max_value=50
     )
     secret = forms.BooleanField(label=_("Vote secret"), required=False)
+    results_hidden = forms.BooleanField(
+        label=_("Résultats masqués jusqu'à la clôture"),
+        required=False,
+        help_text=_("Toujours pour un vote secret."),
+    )
     agenda_item = forms.ModelChoiceField(
         AgendaItem.objects.none(), label=_("Point de l'ordre du jour"), required=False
     )
@@ -90,6 +95,8 @@ class PollForm(forms.Form):
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
         data["options"] = [line.strip() for line in data["options"].splitlines() if line.strip()]
+        # Unticked: the default (hidden for a secret poll, shown for a named one).
+        data["results_hidden"] = data["results_hidden"] or None
         return data
 
 
@@ -347,7 +354,7 @@ def poll_results(request, pk):
         "votes": votes,
         "receipts": receipts,
         "ledger_head": selectors.ledger_head(poll),
-        "receipt_check": _receipt_check(request, poll),
+        "receipt_check": _receipt_check(request, poll) if request.method == "POST" else None,
         "pairwise": _pairwise_rows(poll, result),
     }
     return render(request, "assemblies/results.html", context)
@@ -368,11 +375,12 @@ def _pairwise_rows(poll: Poll, result: dict) -> list[dict]:
 
 
 def _receipt_check(request, poll):
-    receipt = request.GET.get("recu", "").strip()
+    """A receipt posted by the form (never read from the URL: it would sit in access logs)."""
+    receipt = request.POST.get("recu", "").strip()
     if not receipt or len(receipt) > 100:
         return None
     check = selectors.receipt_check(poll, receipt)
-    if check["counted"]:
+    if check["counted"] and not poll.secret:
         check["choice_text"] = selectors.choice_labels(poll, check["choice"])
     return check
 

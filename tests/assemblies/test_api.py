@@ -83,7 +83,9 @@ def test_the_secretariat_runs_a_poll_over_the_api(api_as, assembly, secretariat)
     option = created.json()["options"][1]["id"]
     receipt = cast(Poll.objects.get(pk=poll_id), delegates[0], option).receipt
     tally = api.get(f"/api/polls/{poll_id}/tally/").json()
-    assert tally["type"] == "tally" and tally["seq"] == 1 and tally["totals"][str(option)] == "1.00"
+    # secret: participation only while open, even for the secretariat
+    assert tally["type"] == "tally" and tally["seq"] == 1 and tally["weight_cast"] == "1.00"
+    assert tally["hidden"] is True and tally["totals"] is None
     assert api.post(f"/api/polls/{poll_id}/close/").json()["status"] == "closed"
     member_view = api_as(delegates[1]).get(f"/api/polls/{poll_id}/results/")
     assert (member_view.status_code, member_view.json()["code"]) == (403, "not_published")
@@ -94,7 +96,8 @@ def test_the_secretariat_runs_a_poll_over_the_api(api_as, assembly, secretariat)
     check = api_as(delegates[0]).post(
         f"/api/polls/{poll_id}/receipt-check/", {"receipt": receipt}, format="json"
     )
-    assert check.json()["counted"] is True and check.json()["choice"] == option
+    assert check.json()["counted"] is True and check.json()["choice"] is None  # secret
+    assert check.json()["ledger_head"] == results["ledger_head"]
     wrong = api_as(delegates[0]).post(
         f"/api/polls/{poll_id}/receipt-check/", {"receipt": "nope"}, format="json"
     )
@@ -317,8 +320,11 @@ def test_ballot_exports_named_and_secret(api_as, assembly, secretariat):
         services.poll_publish(actor=secretariat, poll=poll)
     named_csv = api.get(f"/api/polls/{named.pk}/ballots.csv").content.decode()
     assert f"{alice.organisation.name},pour,1.00," in named_csv
-    secret_csv = api.get(f"/api/polls/{secret.pk}/ballots.csv").content.decode()
-    assert alice.organisation.name not in secret_csv and secret_csv.count(",1.00") == 2
+    secret_csv = api.get(f"/api/polls/{secret.pk}/ballots.csv")
+    assert (secret_csv.status_code, secret_csv.json()["code"]) == (
+        404,
+        "secret_ballots_not_published",
+    )
 
 
 def test_a_cap_too_low_for_the_number_of_caes_is_refused(api_as, secretariat):
@@ -337,3 +343,74 @@ def test_a_cap_too_low_for_the_number_of_caes_is_refused(api_as, secretariat):
     assert (response.status_code, response.json()["code"]) == (400, "invalid_weight_rule")
     assert response.json()["details"] == {"reason": "cap_infeasible"}
     assert not Assembly.objects.exists()
+
+
+# --- Secret polls stay secret (issue 15) ---------------------------------------------------
+
+
+def test_a_member_watching_the_tally_of_a_secret_poll_sees_participation_only(
+    api_as, assembly, secretariat
+):
+    alice, bob, carol = seat(assembly, 3, sizes=[3, 5, 8])
+    assembly.weight_rule, assembly.cap_share = "proportional_capped", 1
+    assembly.save(update_fields=["weight_rule", "cap_share"])
+    poll = open_poll(assembly, secret=True)
+    watcher = api_as(carol)
+    before = watcher.get(f"/api/polls/{poll.pk}/tally/").json()
+    cast(poll, alice, "yes")
+    between = watcher.get(f"/api/polls/{poll.pk}/tally/").json()
+    cast(poll, bob, "no")
+    after = api_as(secretariat).get(f"/api/polls/{poll.pk}/tally/").json()
+    state = api_as(carol).get(f"/api/assemblies/{assembly.pk}/state/").json()
+    for tally in (before, between, after, state["polls"][0]["tally"]):
+        assert tally["hidden"] is True and tally["totals"] is None
+    assert [t["ballots"] for t in (before, between, after)] == [0, 1, 2]
+    services.poll_close(actor=secretariat, poll=poll)
+    final = watcher.get(f"/api/polls/{poll.pk}/tally/").json()
+    assert final["hidden"] is False and final["totals"]["yes"] != final["totals"]["no"]
+
+
+def test_a_secret_poll_cannot_show_live_totals_but_a_named_one_can_hide_them(
+    api_as, assembly, secretariat
+):
+    (alice,) = seat(assembly, 1)
+    api = api_as(secretariat)
+    url = f"/api/assemblies/{assembly.pk}/polls/"
+    motion = {"title": "Q", "method": "motion", "threshold": "simple"}
+    refused = api.post(url, {**motion, "secret": True, "results_hidden": False}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (400, "secret_results_hidden")
+    secret = api.post(url, {**motion, "secret": True}, format="json").json()
+    assert secret["results_hidden"] is True
+    named = api.post(url, {**motion, "results_hidden": True}, format="json").json()
+    assert named["results_hidden"] is True and named["secret"] is False
+    poll = services.poll_open(actor=secretariat, poll=Poll.objects.get(pk=named["id"]))
+    cast(poll, alice, "yes")
+    live = api.get(f"/api/polls/{poll.pk}/tally/").json()
+    assert live["hidden"] is True and live["totals"] is None and live["ballots"] == 1
+    services.poll_close(actor=secretariat, poll=poll)
+    assert api.get(f"/api/polls/{poll.pk}/tally/").json()["totals"]["yes"] == "1.00"
+
+
+def test_a_secret_poll_under_headcount_weights_publishes_no_ballot_weight(
+    api_as, assembly, secretariat
+):
+    alice, bob = seat(assembly, 2, sizes=[3, 5])
+    assembly.weight_rule, assembly.cap_share = "proportional_capped", 1
+    assembly.save(update_fields=["weight_rule", "cap_share"])
+    poll = open_poll(assembly, secret=True)
+    receipt = cast(poll, alice, "yes").receipt
+    cast(poll, bob, "no")
+    services.poll_close(actor=secretariat, poll=poll)
+    services.poll_publish(actor=secretariat, poll=poll)
+    api = api_as(bob)
+    assert api.get(f"/api/polls/{poll.pk}/ballots.csv").status_code == 404
+    check = (
+        api_as(alice)
+        .post(f"/api/polls/{poll.pk}/receipt-check/", {"receipt": receipt}, format="json")
+        .json()
+    )
+    assert check["counted"] is True and check["choice"] is None and check["weight"] is None
+    minutes_md = api.get(f"/api/assemblies/{assembly.pk}/minutes.md").content.decode()
+    assert receipt not in minutes_md and Ballot.objects.get(choice="yes").receipt_hash not in (
+        minutes_md
+    )

@@ -115,6 +115,7 @@ def test_the_uncoalesced_publisher_sends_the_full_snapshot(monkeypatch, secretar
                 "seq": result.seq,
                 "ballots": 1,
                 "weight_cast": "1.00",
+                "hidden": False,
                 "totals": {"yes": "0.00", "no": "1.00", "abstain": "0.00"},
             },
         )

@@ -211,11 +211,14 @@ def test_results_of_a_secret_poll_list_receipts_and_check_one(client, assembly, 
     services.poll_close(actor=secretariat, poll=poll)
     assert client.get(url).status_code == 302  # not published yet
     services.poll_publish(actor=secretariat, poll=poll)
-    html = client.get(url, {"recu": receipt}).content.decode()
-    assert "Votre bulletin est compté tel que vous l'avez exprimé : pour" in html
+    # a receipt in the URL is not looked up (it would sit in access logs)
+    assert "Votre bulletin est compté" not in client.get(url, {"recu": receipt}).content.decode()
+    html = client.post(url, {"recu": receipt}).content.decode()
+    assert "Votre bulletin est compté et scellé dans le registre" in html
+    assert "tel que vous l'avez exprimé" not in html  # secret: the choice is not shown
     assert "Qui a voté quoi" not in html
-    assert html.count("<code>") == 2
-    html = client.get(url, {"recu": "faux"}).content.decode()
+    assert html.count("<code>") == 0  # secret: no published list of ballots
+    html = client.post(url, {"recu": "faux"}).content.decode()
     assert "Aucun bulletin de ce vote ne correspond à ce reçu." in html
 
 

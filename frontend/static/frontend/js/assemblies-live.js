@@ -32,6 +32,7 @@
   var closedForGood = false;
   var pending = {}; // request_id -> {resolve, reject, timer}
   var lastSeq = {}; // poll id -> last tally seq shown
+  var lastHidden = {}; // poll id -> whether that tally was participation only
   var grades = {}; // poll id -> grade keys, in the order of the table columns
   var counter = 0;
 
@@ -276,10 +277,13 @@
       return;
     }
     var known = lastSeq[tally.poll];
-    if (known !== undefined && (tally.seq < known || (tally.seq === known && !fromState))) {
+    // The closing tally has the same seq as the last hidden one but brings the totals.
+    var reveals = lastHidden[tally.poll] && !tally.hidden;
+    if (known !== undefined && (tally.seq < known || (tally.seq === known && !fromState && !reveals))) {
       return;
     }
     lastSeq[tally.poll] = tally.seq;
+    lastHidden[tally.poll] = !!tally.hidden;
     document.querySelectorAll('[data-live-poll="' + tally.poll + '"]').forEach(function (section) {
       var shown = parseInt(section.getAttribute("data-seq") || "-1", 10);
       if (tally.seq < shown) {
@@ -288,6 +292,17 @@
       section.setAttribute("data-seq", String(tally.seq));
       setText(section, "ballots", tally.ballots);
       setText(section, "weight_cast", tally.weight_cast);
+      // A poll with results hidden sends participation only (`hidden`, no totals) until it
+      // closes; the totals then come with `poll.closed`.
+      section.querySelectorAll("[data-tally-hidden-note]").forEach(function (el) {
+        el.hidden = !tally.hidden;
+      });
+      section.querySelectorAll("[data-tally-totals]").forEach(function (el) {
+        el.hidden = !!tally.hidden;
+      });
+      if (!tally.totals) {
+        return;
+      }
       section.querySelectorAll("[data-live-total]").forEach(function (cell) {
         var value = tally.totals[cell.getAttribute("data-live-total")];
         if (value !== null && typeof value === "object") {

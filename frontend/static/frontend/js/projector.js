@@ -159,6 +159,11 @@
     el.voted.textContent = String(poll.tally.ballots);
     el.entitled.textContent = entitled === null || entitled === undefined ? "—" : String(entitled);
     el.weight.textContent = poll.tally.weight_cast;
+    if (!poll.tally.totals) {
+      // Results hidden until the close (every secret poll): participation only, no chart.
+      el.outcome.textContent = box.getAttribute("data-label-hidden") || "";
+      return;
+    }
     if (poll.method === "judgment") {
       drawProfiles(rows());
     } else {
