@@ -306,4 +306,7 @@ EN = {
     'Empreinte publiée (page des résultats, procès-verbal, API) : le registre doit se terminer par elle.': 'Published fingerprint (results page, minutes, API): the ledger must end with it.',
     'Pour vérifier que le registre n’a pas été réécrit :': 'To check that the ledger was not rewritten:',
     'Empreinte du registre': 'Ledger fingerprint',
+    'Un vote secret ne publie que ses totaux : aucune liste de bulletins.': 'A secret poll publishes its totals only: no list of ballots.',
+    "Résultats masqués jusqu'à la clôture": 'Results hidden until the close',
+    "Les résultats d'un vote secret restent masqués jusqu'à la clôture.": 'The results of a secret poll stay hidden until the close.',
 }

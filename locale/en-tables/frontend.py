@@ -23,4 +23,10 @@ EN = {
     "Service momentanément indisponible": "Service unavailable for a moment",
     "Ce que vous étiez en train d'envoyer n'a pas été enregistré : renvoyez-le une fois la page revenue.": "What you were sending was not recorded: send it again once the page is back.",
     "Recharger la page": "Reload the page",
+    "Les totaux restent masqués jusqu'à la clôture du vote : seule la participation est publiée.": 'The totals stay hidden until the poll closes: only participation is published.',
+    'Résultats masqués jusqu’à la clôture du vote.': 'Results hidden until the poll closes.',
+    'Vote secret : seuls les totaux sont publiés, aucune liste de bulletins (elle permettrait, par les poids, de retrouver qui a voté quoi).': 'Secret poll: only the totals are published, no list of ballots (through the weights, it would tell who voted what).',
+    "Votre bulletin est compté et scellé dans le registre dont l'empreinte finale est %(hash)s. Un vote secret ne montre pas votre choix : ce reçu ne peut le prouver à personne.": 'Your ballot is counted and sealed in the ledger whose final fingerprint is %(hash)s. A secret poll does not show your choice: this receipt cannot prove it to anyone.',
+    "Résultats masqués jusqu'à la clôture": 'Results hidden until the close',
+    'Toujours pour un vote secret.': 'Always for a secret poll.',
 }
