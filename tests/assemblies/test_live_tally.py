@@ -228,3 +228,23 @@ async def test_a_client_reconnecting_is_right_at_its_first_snapshot(assembly):
     assert state["polls"][0]["tally"] == await database_sync_to_async(poll_tally)(poll)
     assert state["polls"][0]["tally"]["seq"] == 3
     await again.disconnect()
+
+
+async def test_a_member_watching_a_secret_poll_live_sees_participation_never_totals(
+    assembly, secretariat
+):
+    """The attacker watches the live channel between ballots: with totals, the difference of
+    two tallies would be one ballot's choice, and the room shows who just voted."""
+    alice, bob, carol = await database_sync_to_async(seat)(assembly, 3)
+    poll = await database_sync_to_async(open_poll)(assembly, secret=True, teller=secretariat)
+    comm = await watch(carol, assembly)
+    await database_sync_to_async(cast)(poll, alice, "yes")
+    await database_sync_to_async(cast)(poll, bob, "no")
+    await tally_publisher.wait_idle()
+    live = tallies(await drain(comm), poll)
+    assert live and live[-1]["ballots"] == 2 and live[-1]["weight_cast"] == "2.00"
+    assert all(t["hidden"] is True and t["totals"] is None for t in live)
+    await database_sync_to_async(services.poll_close)(actor=secretariat, poll=poll)
+    closed = await receive_until(comm, "poll.closed")
+    assert closed["tally"]["totals"] == {"yes": "1.00", "no": "1.00", "abstain": "0.00"}
+    await comm.disconnect()
