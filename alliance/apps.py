@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AllianceConfig(AppConfig):
     name = "alliance"
     verbose_name = _("Membres de l'alliance")
+
+    def ready(self):
+        from alliance import signals  # noqa: F401 (connects the receivers)

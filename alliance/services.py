@@ -8,7 +8,9 @@ from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
 from alliance.errors import InvalidInput
+from alliance.events import send_event_on_commit
 from alliance.models import Network, Organisation, User
+from alliance.ws import person_group
 
 ORGANISATION_FIELDS = ("name", "city", "region", "website", "entrepreneurs_count", "active")
 
@@ -61,11 +63,36 @@ def organisation_upsert(
     return organisation, "updated" if changed else "unchanged"
 
 
+# Why a person's open sockets are closed (`session.revoked`'s `reason`).
+REVOKE_REASONS = (
+    "logout",
+    "token_regenerated",
+    "password_changed",
+    "password_reset",
+    "deactivated",
+    "delegate_role_withdrawn",
+)
+
+
+def person_sessions_revoke(*, user: User, reason: str) -> None:
+    """Once the current transaction commits, every open socket of `user` (both live channels,
+    every process) closes with `CLOSE_SESSION_REVOKED` (docs/LIVE_PROTOCOL.md). The sessions
+    and tokens themselves are ended by the caller (logout, token rotation, new password
+    hash, `is_active`); a socket opened again is checked afresh."""
+    if reason not in REVOKE_REASONS:
+        raise ValueError(f"unknown revocation reason: {reason}")
+    send_event_on_commit(person_group(user.pk), {"type": "session.revoked", "reason": reason})
+
+
 @transaction.atomic
-def user_token_regenerate(*, user: User) -> Token:
-    """Revoke the person's API token and issue a new one."""
+def user_token_regenerate(*, user: User, reason: str = "token_regenerated") -> Token:
+    """Revoke the person's API token and issue a new one; their open sockets close (the one
+    opened with the old token among them). Also the rotation after a new password
+    (`reason` "password_changed" or "password_reset")."""
     Token.objects.filter(user=user).delete()
-    return Token.objects.create(user=user)
+    token = Token.objects.create(user=user)
+    person_sessions_revoke(user=user, reason=reason)
+    return token
 
 
 def user_token_get_or_create(*, user: User) -> Token:

@@ -7,9 +7,18 @@ from channels.consumer import get_handler_name
 from channels.sessions import InstanceSessionWrapper
 
 CLOSE_FLOOD = 4429  # documented in docs/LIVE_PROTOCOL.md
+# A person's sessions and tokens were revoked (sign-out, new token, new password, account
+# deactivated, delegate role withdrawn): the same code as "not authenticated", after an
+# `error` `session_revoked`, so that the clients stop and ask to sign in again.
+CLOSE_SESSION_REVOKED = 4401
 RATE_BURST = 20  # messages a client may send at once ...
 RATE_PERIOD = 10.0  # ... refilled over this many seconds
 FLOOD_DROPS = 20  # messages refused in a row before the connection is closed
+
+
+def person_group(user_id: int) -> str:
+    """The group of every open socket of one signed-in person (`session.revoked` goes there)."""
+    return f"person-{user_id}"
 
 
 class TokenBucket:

@@ -25,7 +25,7 @@ from alliance import rules as base_rules
 from alliance import unavailable
 from alliance.errors import AllianceError
 from alliance.per_loop import PerLoop
-from alliance.ws import CLOSE_FLOOD, DirectDispatch, FloodGuard
+from alliance.ws import CLOSE_FLOOD, CLOSE_SESSION_REVOKED, DirectDispatch, FloodGuard, person_group
 from assemblies import fanout, vote_queue
 from assemblies.casting import BallotRequest
 from assemblies.models import Assembly
@@ -54,6 +54,7 @@ MESSAGES = {
     "not_authenticated": _("Connectez-vous pour suivre cette assemblée."),
     "already_authenticated": _("Cette connexion est déjà authentifiée."),
     "forbidden": _("Vous ne pouvez pas suivre cette assemblée."),
+    "session_revoked": _("Votre session a pris fin : reconnectez-vous."),
     "assembly_not_found": _("Cette assemblée n'existe pas."),
     "poll_not_found": _("Ce vote n'existe pas dans cette assemblée."),
     "database_unavailable": unavailable.MESSAGE,
@@ -241,6 +242,7 @@ class AssemblyConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
             await self.refuse(error, close_code)
             return
         self.user, self.assembly, self.group = user, assembly, assembly.group_name
+        await self.channel_layer.group_add(person_group(user.pk), self.channel_name)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await fanout.watch(self.assembly_id, self)  # tallies come through the process's relay
         if hasattr(self.channel_layer, "notify_on_restore"):  # Redis: see alliance/layers.py
@@ -266,6 +268,7 @@ class AssemblyConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         if self.group is not None:
             await fanout.unwatch(self.assembly_id, self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(person_group(self.user.pk), self.channel_name)
             self.group = None
 
     # --- From the client ---------------------------------------------------------------------
@@ -377,6 +380,11 @@ class AssemblyConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def attendance(self, event):
         await self.send_json(event)
+
+    async def session_revoked(self, event):
+        """To the person's group (`alliance.services.person_sessions_revoke`)."""
+        if not self.closing:
+            await self.refuse("session_revoked", CLOSE_SESSION_REVOKED)
 
     async def layer_restored(self, event):
         """Redis came back (alliance/layers.py): events sent during the outage were lost, so

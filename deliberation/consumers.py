@@ -18,7 +18,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from alliance.ws import CLOSE_FLOOD, DirectDispatch, FloodGuard
+from alliance import rules as base_rules
+from alliance.ws import CLOSE_FLOOD, CLOSE_SESSION_REVOKED, DirectDispatch, FloodGuard, person_group
 from deliberation import rules
 from deliberation.live import comment_message, thread_group
 from deliberation.models import Thread
@@ -38,12 +39,18 @@ class ThreadConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
         if not await self._may_read():
             await self.close(code=4403)
             return
+        user = self.scope.get("user")
+        self.person_group = person_group(user.pk) if base_rules.is_authenticated(user) else None
+        if self.person_group:
+            await self.channel_layer.group_add(self.person_group, self.channel_name)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
 
     async def disconnect(self, code):
         if hasattr(self, "group"):
             await self.channel_layer.group_discard(self.group, self.channel_name)
+        if getattr(self, "person_group", None):
+            await self.channel_layer.group_discard(self.person_group, self.channel_name)
 
     @database_sync_to_async
     def _may_read(self) -> bool:
@@ -126,6 +133,11 @@ class ThreadConsumer(DirectDispatch, AsyncJsonWebsocketConsumer):
 
     async def _error(self, code: str, message: str):
         await self.send_json({"type": "error", "code": code, "message": str(message)})
+
+    async def session_revoked(self, event):
+        """To the person's group (`alliance.services.person_sessions_revoke`)."""
+        await self._error("session_revoked", _("Votre session a pris fin : reconnectez-vous."))
+        await self.close(code=CLOSE_SESSION_REVOKED)
 
     # --- Events from the group: relayed as they are -------------------------------------------
 

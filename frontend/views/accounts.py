@@ -77,7 +77,17 @@ def token_regenerate(request):
     return redirect("frontend:profile")
 
 
-password_change = auth_views.PasswordChangeView.as_view(
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's password change; the API token is replaced and the person's open sockets close
+    (this browser's session stays signed in, Django keeps it; the others are ended)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_token_regenerate(user=form.user, reason="password_changed")
+        return response
+
+
+password_change = PasswordChangeView.as_view(
     template_name="accounts/password_change_form.html",
     success_url=reverse_lazy("frontend:password_change_done"),
 )
@@ -113,7 +123,19 @@ password_reset = PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="accounts/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's new password from a reset link; the API token is replaced and the person's
+    open sockets close (their sessions end with the old password hash)."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.user_token_regenerate(user=form.user, reason="password_reset")
+        return response
+
+
+password_reset_confirm = PasswordResetConfirmView.as_view(
     template_name="accounts/password_reset_confirm.html",
     success_url=reverse_lazy("frontend:password_reset_complete"),
 )

@@ -10,6 +10,7 @@ EN = {
     "Cette connexion est déjà authentifiée.": "This connection is already authenticated.",
     "Vous ne pouvez pas suivre cette assemblée.": "You may not follow this assembly.",
     "Cette assemblée n'existe pas.": "This assembly does not exist.",
+    "Votre session a pris fin : reconnectez-vous.": "Your session has ended: sign in again.",
     "Ce vote n'existe pas dans cette assemblée.": "This poll does not exist in this assembly.",
     "Une erreur est survenue : réessayez (un vote déjà enregistré ne sera pas compté deux fois).": (
         "An error occurred: try again (a vote already recorded will not be counted twice)."

@@ -78,7 +78,8 @@
       stopPings();
       socket = null;
       failPending();
-      // Refused for good: not signed in (4401), not allowed (4403), no such assembly (4404).
+      // Refused for good: not signed in or session ended (4401), not allowed (4403), no such
+      // assembly (4404).
       if (event.code === 4401 || event.code === 4403 || event.code === 4404) {
         closedForGood = true;
         setStatus("offline");

@@ -92,6 +92,10 @@
     socket.addEventListener("close", function (event) {
       window.clearInterval(self.pinger);
       if (event.code === 4403) return; // not allowed: retrying will not help
+      if (event.code === 4401) { // session ended (docs/LIVE_PROTOCOL.md): sign in again first
+        self.setStatus("offline", self.text("offline"));
+        return;
+      }
       self.setStatus("offline", self.text("offline"));
       self.attempts += 1;
       var delay = Math.min(MAX_BACKOFF_MS, 1000 * Math.pow(2, self.attempts - 1));

@@ -76,7 +76,8 @@
       schedule();
     });
     socket.addEventListener("close", function (event) {
-      if (event.code === 4403 || event.code === 4404) { return; } // refused: do not insist
+      // Refused, or the session ended (4401): do not insist.
+      if (event.code === 4401 || event.code === 4403 || event.code === 4404) { return; }
       window.setTimeout(connect, retryDelay);
       retryDelay = Math.min(retryDelay * 2, 30000);
     });
