@@ -98,6 +98,11 @@ class ThreadOutput(serializers.Serializer):
         return f"{content_type.app_label}.{content_type.model}"
 
 
+def _thread(user, thread_id: int) -> Thread:
+    """A thread whose object `user` may see; any other answers 404 like an unknown one."""
+    return get_object_or_404(selectors.visible_threads(user), pk=thread_id)
+
+
 def _comment(comment_id: int) -> Comment:
     return get_object_or_404(Comment, pk=comment_id)
 
@@ -110,7 +115,7 @@ class ReaderPermission(permissions.BasePermission):
     """Debates show people's names: signed-in people only."""
 
     def has_permission(self, request, view):
-        return rules.can_read_thread(request.user, None)
+        return rules.can_read_debates(request.user)
 
 
 # --- Threads --------------------------------------------------------------------------------------
@@ -131,7 +136,7 @@ class ThreadListView(GenericAPIView):
         responses={200: ThreadOutput(many=True)},
     )
     def get(self, request):
-        threads = Thread.objects.order_by("-pk")
+        threads = selectors.visible_threads(request.user).order_by("-pk")
         label = request.query_params.get("content_type")
         if label:
             app_label, _dot, model = label.partition(".")
@@ -155,7 +160,7 @@ class ThreadDetailView(APIView):
 
     @extend_schema(responses={200: ThreadOutput})
     def get(self, request, thread_id: int):
-        return Response(ThreadOutput(get_object_or_404(Thread, pk=thread_id)).data)
+        return Response(ThreadOutput(_thread(request.user, thread_id)).data)
 
 
 class ThreadCommentsView(GenericAPIView):
@@ -174,14 +179,14 @@ class ThreadCommentsView(GenericAPIView):
 
     @extend_schema(responses={200: CommentOutput(many=True)})
     def get(self, request, thread_id: int):
+        if not selectors.visible_threads(request.user).filter(pk=thread_id).exists():
+            raise Http404  # unknown, or its object hidden from this person: the same answer
         page = self.paginate_queryset(ThreadCommentPages(thread_id))
-        if not page and not Thread.objects.filter(pk=thread_id).exists():
-            raise Http404  # checked only when empty: a page costs no query for it
         return self.get_paginated_response(page)  # already in CommentOutput's shape
 
     @extend_schema(request=InputSerializer, responses={201: CommentOutput})
     def post(self, request, thread_id: int):
-        thread = get_object_or_404(Thread, pk=thread_id)
+        thread = _thread(request.user, thread_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         parent = None
@@ -411,7 +416,7 @@ class ThreadFollowView(APIView):
         following = serializers.BooleanField()
 
     def _target(self, thread_id: int):
-        target = get_object_or_404(Thread, pk=thread_id).target
+        target = _thread(self.request.user, thread_id).target
         if target is None:
             raise InvalidInput(
                 _("Ce débat n'est rattaché à rien qu'on puisse suivre."), code="no_target"
@@ -537,5 +542,7 @@ class SearchView(GenericAPIView):
             raise InvalidInput(_("Indiquez les mots recherchés."), code="search_empty")
         if len(text) > selectors.SEARCH_MAX_LENGTH:
             raise InvalidInput(_("Recherche trop longue."), code="search_too_long")
-        page = self.paginate_queryset(selectors.search_comments(text).with_reaction_counts())
+        page = self.paginate_queryset(
+            selectors.search_comments(text, request.user).with_reaction_counts()
+        )
         return self.get_paginated_response(CommentOutput(page, many=True).data)

@@ -11,6 +11,7 @@ from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.utils import timezone
 
+from deliberation import visibility
 from deliberation.models import Notification, NotificationFrequency
 
 
@@ -25,6 +26,14 @@ def followers_of(target):
     )
 
 
+def _who_may_see(ids, about) -> set[int]:
+    """The recipients who may see `about` (one query for the people, the rule per person)."""
+    from alliance.models import User
+
+    people = User.objects.filter(pk__in=ids).select_related("organisation")
+    return {person.pk for person in people if visibility.may_see(person, about)}
+
+
 def _immediate_recipient_ids(recipient_ids) -> set[int]:
     from alliance.models import User
 
@@ -35,14 +44,32 @@ def _immediate_recipient_ids(recipient_ids) -> set[int]:
     )
 
 
-def notify(*, recipients, kind: str, title: str, url: str, body: str = "", exclude=None) -> int:
-    """Notify each recipient once (a queryset or iterable of users); returns how many."""
+def notify(
+    *, recipients, kind: str, title: str, url: str, body: str = "", exclude=None, about=None
+) -> int:
+    """Notify each recipient once (a queryset or iterable of users); returns how many.
+
+    `about` is the object the notification is about: nobody who may not see it is told (its
+    app's rule, `deliberation.visibility`), and the notification is kept out of sight of a
+    recipient who may no longer see it."""
     exclude_id = getattr(exclude, "pk", None)
     ids = {getattr(r, "pk", r) for r in recipients} - {exclude_id}
+    content_type = None
+    if about is not None and ids:
+        ids = _who_may_see(ids, about)
+        content_type = ContentType.objects.get_for_model(about)
     if not ids:
         return 0
     created = Notification.objects.bulk_create(
-        Notification(recipient_id=pk, kind=kind, title=str(title), url=url, body=str(body))
+        Notification(
+            recipient_id=pk,
+            kind=kind,
+            title=str(title),
+            url=url,
+            body=str(body),
+            content_type=content_type,
+            object_id=about.pk if about is not None else None,
+        )
         for pk in sorted(ids)
     )
     immediate = _immediate_recipient_ids(ids)

@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models import Count, Max, Q, QuerySet
 
-from deliberation import rules
+from deliberation import rules, visibility
 from deliberation.models import (
     Comment,
     CommentStatus,
@@ -26,10 +26,17 @@ ROOTS_PER_PAGE = 50
 SEARCH_MAX_LENGTH = 200
 
 
-def threads_recent() -> QuerySet[Thread]:
-    """Threads with their number of visible comments, the most recently active first."""
+def visible_threads(viewer) -> QuerySet[Thread]:
+    """The threads whose object `viewer` may see (one filter, no per-row check)."""
+    return Thread.objects.filter(visibility.visible_q(viewer))
+
+
+def threads_recent(viewer) -> QuerySet[Thread]:
+    """Threads `viewer` may see with their number of visible comments, the most recently
+    active first."""
     return (
-        Thread.objects.annotate(
+        visible_threads(viewer)
+        .annotate(
             comment_count=Count("comments", filter=Q(comments__status=CommentStatus.VISIBLE)),
             last_activity=Max("comments__created_at"),
         )
@@ -189,11 +196,13 @@ def _search_simple(queryset: QuerySet[Comment], text: str) -> QuerySet[Comment]:
 SEARCH_BACKENDS = {"postgresql": _search_postgres}
 
 
-def search_comments(text: str) -> QuerySet[Comment]:
-    """Visible comments matching `text`: French full text on PostgreSQL, words on SQLite."""
+def search_comments(text: str, viewer) -> QuerySet[Comment]:
+    """Visible comments matching `text` in the threads `viewer` may see: French full text on
+    PostgreSQL, words on SQLite."""
     text = (text or "").strip()[:SEARCH_MAX_LENGTH]
     queryset = (
         Comment.objects.filter(status=CommentStatus.VISIBLE)
+        .filter(visibility.visible_q(viewer, prefix="thread__"))
         .select_related("author", "organisation", "thread")
         .prefetch_related("organisation__networks")
     )
@@ -207,11 +216,15 @@ def search_comments(text: str) -> QuerySet[Comment]:
 
 
 def notifications_of(person) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=person)
+    """The person's notifications, but those about an object they may no longer see (a
+    document sent back to draft): a notification follows its object too."""
+    return Notification.objects.filter(recipient=person).filter(
+        Q(content_type__isnull=True) | visibility.visible_q(person)
+    )
 
 
 def unread_count(person) -> int:
-    return Notification.objects.filter(recipient=person, read_at=None).count()
+    return notifications_of(person).filter(read_at=None).count()
 
 
 def email_frequency_of(person) -> str:

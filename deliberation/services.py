@@ -118,6 +118,12 @@ def _require_participant(person) -> None:
         raise NotAllowed(_("Seuls les membres d'une CAE peuvent commenter."), code="not_member")
 
 
+def _require_visible(person, thread: Thread) -> None:
+    """A thread whose object the person may not see answers as if it did not exist."""
+    if not rules.can_see_object_of(person, thread):
+        raise NotFound(code="not_found")
+
+
 def _locked(comment: Comment) -> Comment:
     """Re-read the comment under a row lock: edits, deletion, moderation and reactions on one
     comment are serialised by it, so counts and states sent after commit are consistent."""
@@ -150,6 +156,7 @@ def comment_create(
         if target is None:
             raise InvalidInput(_("Aucun fil de discussion indiqué."), code="thread_missing")
         thread = thread_for(target)
+    _require_visible(author, thread)
     if not thread.is_open:
         raise NotAllowed(_("Ce débat est fermé aux commentaires."), code="thread_closed")
     depth = 0
@@ -194,6 +201,7 @@ def _notify_new_comment(comment: Comment, thread: Thread, target) -> None:
             % {"author": author_name, "thread": thread.title},
             url=url,
             body=excerpt,
+            about=target,
         )
     followers = followers_of(target).exclude(pk=comment.author_id)
     if replied_to is not None:
@@ -205,6 +213,7 @@ def _notify_new_comment(comment: Comment, thread: Thread, target) -> None:
         % {"author": author_name, "thread": thread.title},
         url=url,
         body=excerpt,
+        about=target,
     )
 
 
@@ -270,6 +279,7 @@ def reaction_set(*, person, comment: Comment, kind: str) -> Reaction:
     if kind not in ReactionKind.values:
         raise InvalidInput(_("Réaction inconnue."), code="invalid_reaction")
     comment = _locked(comment)
+    _require_visible(person, comment.thread)
     if not comment.is_visible:
         raise InvalidInput(
             _("On ne peut pas réagir à un commentaire masqué ou supprimé."),
@@ -311,6 +321,7 @@ def comment_report(*, reporter, comment: Comment, reason: str) -> Report:
         raise NotAllowed(code="not_authenticated")
     reason = _clean_reason(reason)
     comment = _locked(comment)
+    _require_visible(reporter, comment.thread)
     if not comment.is_visible:
         raise InvalidInput(_("Ce commentaire n'est plus affiché."), code="comment_not_visible")
     if comment.author_id == reporter.pk:
@@ -400,8 +411,11 @@ def reports_dismiss(*, moderator, comment: Comment, reason: str) -> int:
 
 
 def follow(*, person, target) -> Follow:
+    """Follow an object the person may see (one they may not see answers as unknown)."""
     if not alliance_rules.is_authenticated(person):
         raise NotAllowed(code="not_authenticated")
+    if not rules.can_follow(person, target):
+        raise NotFound(code="not_found")
     content_type = ContentType.objects.get_for_model(target)
     try:
         with transaction.atomic():

@@ -1,7 +1,9 @@
 """Who may read, write, move and comment documents (pages, API and services ask these)."""
 
+from django.db.models import Exists, OuterRef, Q
+
 from alliance import rules as base
-from documents.models import Document, DocumentStatus
+from documents.models import Document, DocumentStatus, DocumentVersion
 
 PUBLIC_STATUSES = {DocumentStatus.PUBLISHED, DocumentStatus.SUPERSEDED}
 
@@ -27,6 +29,17 @@ def can_read_document(user, document: Document, *, has_version: bool | None = No
     if document.status != DocumentStatus.DRAFT:
         return True
     return has_version if has_version is not None else document.versions.exists()
+
+
+def readable_documents(user) -> Q | None:
+    """`can_read_document` as a filter over documents (None: every document)."""
+    if can_manage_documents(user):
+        return None
+    public = Q(is_public=True, status__in=PUBLIC_STATUSES)
+    if not is_reader(user):
+        return public
+    has_version = Exists(DocumentVersion.objects.filter(document=OuterRef("pk")))
+    return public | ~Q(status=DocumentStatus.DRAFT) | Q(has_version)
 
 
 def can_read_draft(user, document: Document) -> bool:

@@ -3,11 +3,12 @@
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from alliance.errors import InvalidInput, NotFound
 from alliance.markdown import render_markdown
+from deliberation.models import CommentStatus
 from documents.anchors import place, split_paragraphs
 from documents.models import (
     Attachment,
@@ -16,19 +17,14 @@ from documents.models import (
     DocumentVersion,
     Remark,
 )
-from documents.rules import PUBLIC_STATUSES, can_manage_documents, is_reader
+from documents.rules import can_manage_documents, readable_documents
 
 
 def documents_for(user) -> QuerySet[Document]:
     """The documents `user` may read, with their number of versions."""
     documents = Document.objects.annotate(version_count=Count("versions"))
-    if can_manage_documents(user):
-        return documents
-    public = Q(is_public=True, status__in=PUBLIC_STATUSES)
-    if not is_reader(user):
-        return documents.filter(public)
-    has_version = Exists(DocumentVersion.objects.filter(document=OuterRef("pk")))
-    return documents.filter(public | ~Q(status=DocumentStatus.DRAFT) | Q(has_version))
+    readable = readable_documents(user)
+    return documents if readable is None else documents.filter(readable)
 
 
 def document_by_slug(user, slug: str) -> Document | None:
@@ -55,8 +51,10 @@ def attachments_of(document: Document) -> QuerySet[Attachment]:
 
 
 def remarks_of(document: Document) -> QuerySet[Remark]:
+    """The document's remarks, for everyone alike: one hidden by the moderation or withdrawn by
+    its author is no longer a remark (its tombstone stays in the document's debate)."""
     return (
-        Remark.objects.filter(document=document)
+        Remark.objects.filter(document=document, comment__status=CommentStatus.VISIBLE)
         .select_related(
             "version",
             "comment__author",

@@ -313,6 +313,7 @@ def _announce(*, actor, document: Document, version: DocumentVersion) -> None:
         url=document.get_absolute_url(),
         body=note_for(version),
         exclude=actor,
+        about=document,
     )
 
 
@@ -364,6 +365,7 @@ def remark_create(
         url=reverse("frontend:document_review", args=[document.slug]) + f"#remarque-{remark.pk}",
         body=comment.organisation.name if comment.organisation else "",
         exclude=author,
+        about=document,
     )
     return remark
 
@@ -401,6 +403,7 @@ def remark_answer(*, actor, remark: Remark, status: str, reply: str = "") -> Rem
         url=reverse("frontend:document_review", args=[document.slug]) + f"#remarque-{remark.pk}",
         body=answer.get_status_display(),
         exclude=actor,
+        about=document,
     )
     return answer
 

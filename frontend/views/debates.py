@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -76,7 +77,9 @@ def _target_url(target) -> str:
 
 @require_GET
 def debates(request):
-    page = Paginator(selectors.threads_recent(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(selectors.threads_recent(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "debates/index.html",
@@ -88,8 +91,8 @@ def debates(request):
 @require_GET
 def thread(request, thread_id: int):
     thread = get_object_or_404(Thread, pk=thread_id)
-    if not rules.can_read_thread(request.user, thread):
-        raise PermissionDenied
+    if not rules.can_see_object_of(request.user, thread):
+        raise Http404  # a hidden object's debate does not exist for this person
     context = panel_context(request, thread, next_url="")
     context["target_url"] = _target_url(thread.target)
     return render(request, "debates/thread.html", context)
@@ -109,7 +112,7 @@ def comment_history(request, comment_id: int):
 @require_GET
 def search(request):
     text = request.GET.get("q", "").strip()
-    results = selectors.search_comments(text)
+    results = selectors.search_comments(text, request.user)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page")) if text else None
     return render(request, "debates/search.html", {"q": text, "page": page})
 

@@ -3,6 +3,8 @@
 Built on `alliance.rules`; pages, the API and the services all ask these functions.
 """
 
+from django.db.models import Q
+
 from alliance import rules
 from proposals.models import Amendment, AmendmentStatus, Proposal, ProposalStatus
 
@@ -40,6 +42,26 @@ def can_view_proposal(user, proposal: Proposal) -> bool:
     if proposal.status != ProposalStatus.DRAFT:
         return True
     return rules.is_steering_committee(user) or is_author_cae(user, proposal)
+
+
+def visible_proposals(user) -> Q | None:
+    """`can_view_proposal` as a filter over proposals (None: every proposal)."""
+    if rules.is_steering_committee(user):
+        return None
+    seen = ~Q(status=ProposalStatus.DRAFT)
+    if rules.is_member(user):
+        seen |= Q(author_organisation_id=user.organisation_id)
+    return seen
+
+
+def can_view_amendment(user, amendment: Amendment) -> bool:
+    """An amendment is seen by whoever sees its proposal."""
+    return can_view_proposal(user, amendment.proposal)
+
+
+def visible_amendments(user) -> Q | None:
+    proposals = visible_proposals(user)
+    return None if proposals is None else Q(proposal__in=Proposal.objects.filter(proposals))
 
 
 def can_create_proposal(user) -> bool:

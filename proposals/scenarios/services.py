@@ -104,6 +104,7 @@ def _tell_followers(proposal: Proposal, *, actor, kind: str, title, body: str = 
         url=proposal.get_absolute_url(),
         body=body,
         exclude=actor,
+        about=proposal,
     )
 
 
@@ -114,6 +115,7 @@ def _tell_amendment_author(amendment: Amendment, *, kind: str, title, body: str 
         title=title,
         url=amendment.get_absolute_url(),
         body=body,
+        about=amendment,
     )
 
 
