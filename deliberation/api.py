@@ -103,7 +103,15 @@ def _thread(user, thread_id: int) -> Thread:
     return get_object_or_404(selectors.visible_threads(user), pk=thread_id)
 
 
-def _comment(comment_id: int) -> Comment:
+def _comment(user, comment_id: int, comments=Comment.objects) -> Comment:
+    """A comment of a thread whose object `user` may see; any other answers 404 like an
+    unknown one (moderators act through `_moderated` on any comment)."""
+    return get_object_or_404(
+        comments.filter(thread__in=selectors.visible_threads(user)), pk=comment_id
+    )
+
+
+def _moderated(comment_id: int) -> Comment:
     return get_object_or_404(Comment, pk=comment_id)
 
 
@@ -215,7 +223,7 @@ class CommentDetailView(APIView):
     @extend_schema(responses={200: CommentOutput})
     def get(self, request, comment_id: int):
         return Response(
-            CommentOutput(get_object_or_404(Comment.objects.for_display(), pk=comment_id)).data
+            CommentOutput(_comment(request.user, comment_id, Comment.objects.for_display())).data
         )
 
     @extend_schema(request=InputSerializer, responses={200: CommentOutput})
@@ -224,7 +232,7 @@ class CommentDetailView(APIView):
         data.is_valid(raise_exception=True)
         comment = services.comment_edit(
             editor=request.user,
-            comment=_comment(comment_id),
+            comment=_comment(request.user, comment_id),
             body=data.validated_data["body"],
             stance=data.validated_data.get("stance"),
         )
@@ -232,7 +240,7 @@ class CommentDetailView(APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, comment_id: int):
-        services.comment_delete(author=request.user, comment=_comment(comment_id))
+        services.comment_delete(author=request.user, comment=_comment(request.user, comment_id))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -249,7 +257,7 @@ class CommentRevisionsView(APIView):
 
     @extend_schema(responses={200: OutputSerializer(many=True)})
     def get(self, request, comment_id: int):
-        comment = _comment(comment_id)
+        comment = _comment(request.user, comment_id)
         if not comment.is_visible:
             raise NotAllowed(_("Ce commentaire n'est plus affiché."), code="comment_not_visible")
         return Response(self.OutputSerializer(comment.revisions.all(), many=True).data)
@@ -282,13 +290,15 @@ class ReactionView(APIView):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reaction = services.reaction_set(
-            person=request.user, comment=_comment(comment_id), kind=data.validated_data["kind"]
+            person=request.user,
+            comment=_comment(request.user, comment_id),
+            kind=data.validated_data["kind"],
         )
         return self._answer(comment_id, reaction.kind)
 
     @extend_schema(request=None, responses={200: OutputSerializer})
     def delete(self, request, comment_id: int):
-        services.reaction_clear(person=request.user, comment=_comment(comment_id))
+        services.reaction_clear(person=request.user, comment=_comment(request.user, comment_id))
         return self._answer(comment_id, None)
 
 
@@ -318,7 +328,7 @@ class CommentReportView(APIView):
         data.is_valid(raise_exception=True)
         report = services.comment_report(
             reporter=request.user,
-            comment=_comment(comment_id),
+            comment=_comment(request.user, comment_id),
             reason=data.validated_data["reason"],
         )
         return Response(ReportOutput(report).data, status=status.HTTP_201_CREATED)
@@ -353,7 +363,7 @@ class ModerationView(APIView):
     def post(self, request, comment_id: int):
         data = ReasonInput(data=request.data)
         data.is_valid(raise_exception=True)
-        comment, reason = _comment(comment_id), data.validated_data["reason"]
+        comment, reason = _moderated(comment_id), data.validated_data["reason"]
         if self.act == "hide":
             services.comment_hide(moderator=request.user, comment=comment, reason=reason)
         elif self.act == "unhide":

@@ -7,6 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from deliberation.models import Comment, PinKind, SynthesisPin, Thread
+from deliberation.selectors import visible_threads
 from deliberation.synthesis import selectors, services
 
 ERROR = "`{code, message, details}`"
@@ -117,8 +118,10 @@ class SynthesisPointSerializer(serializers.Serializer):
     is_divergence = serializers.BooleanField()
 
 
-def _thread(thread_id: int) -> Thread:
-    return get_object_or_404(Thread, pk=thread_id)
+def _thread(user, thread_id: int) -> Thread:
+    """A thread whose object `user` may see (anonymous visitors too: the synthesis shows no
+    names); any other answers 404 like an unknown one."""
+    return get_object_or_404(visible_threads(user), pk=thread_id)
 
 
 class ThreadSynthesisView(APIView):
@@ -138,7 +141,9 @@ class ThreadSynthesisView(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **READ_ERRORS})
     def get(self, request, thread_id: int):
-        synthesis = selectors.thread_synthesis(thread=_thread(thread_id), viewer=request.user)
+        synthesis = selectors.thread_synthesis(
+            thread=_thread(request.user, thread_id), viewer=request.user
+        )
         return Response(self.OutputSerializer(selectors.synthesis_data(synthesis)).data)
 
 
@@ -152,7 +157,7 @@ class ThreadOpinionGroupsView(APIView):
 
     @extend_schema(responses={200: OutputSerializer, **READ_ERRORS})
     def get(self, request, thread_id: int):
-        thread = _thread(thread_id)
+        thread = _thread(request.user, thread_id)
         view = selectors.thread_opinion_groups(thread=thread, viewer=request.user)
         data = {"thread": thread.pk, "opinion_groups": selectors.opinion_groups_data(view)}
         return Response(self.OutputSerializer(data).data)
@@ -192,7 +197,7 @@ class ThreadPinsView(APIView):
 
     @extend_schema(request=InputSerializer, responses={201: PinSerializer, **WRITE_ERRORS})
     def post(self, request, thread_id: int):
-        thread = _thread(thread_id)
+        thread = _thread(request.user, thread_id)
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         comment = get_object_or_404(Comment, pk=data.validated_data["comment"], thread=thread)

@@ -60,7 +60,15 @@ def _run(request, action, *, success: str | None = None) -> bool:
     return True
 
 
-def _comment(comment_id: int) -> Comment:
+def _comment(user, comment_id: int) -> Comment:
+    """A comment of a thread whose object `user` may see; any other is a 404, like an unknown
+    one (a hidden object's debate does not exist for this person)."""
+    visible = Comment.objects.filter(thread__in=selectors.visible_threads(user))
+    return get_object_or_404(visible.select_related("thread"), pk=comment_id)
+
+
+def _moderated(comment_id: int) -> Comment:
+    """Any comment: moderators act on every debate."""
     return get_object_or_404(Comment.objects.select_related("thread"), pk=comment_id)
 
 
@@ -101,7 +109,7 @@ def thread(request, thread_id: int):
 @login_required
 @require_GET
 def comment_history(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _comment(request.user, comment_id)
     if not comment.is_visible:
         raise PermissionDenied(_("Ce commentaire n'est plus affiché."))
     revisions = comment.revisions.select_related("edited_by")
@@ -124,7 +132,7 @@ def search(request):
 @require_POST
 def comment_post(request, thread_id: int):
     """A new comment, or a reply when the form carries `parent`."""
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = get_object_or_404(selectors.visible_threads(request.user), pk=thread_id)
     parent_id = request.POST.get("parent") or ""
     parent = None
     if parent_id:
@@ -150,7 +158,7 @@ def comment_post(request, thread_id: int):
 
 @login_required
 def comment_edit(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _comment(request.user, comment_id)
     if not rules.can_edit_comment(request.user, comment):
         raise PermissionDenied(_("Seul·e l'auteur·e peut modifier ce commentaire."))
     body, stance = comment.body, comment.stance
@@ -172,7 +180,7 @@ def comment_edit(request, comment_id: int):
 @login_required
 def comment_reply(request, comment_id: int):
     """The reply form on its own page (debates.js opens it inline instead)."""
-    comment = _comment(comment_id)
+    comment = _comment(request.user, comment_id)
     return render(
         request,
         "debates/reply.html",
@@ -182,7 +190,7 @@ def comment_reply(request, comment_id: int):
 
 @login_required
 def comment_delete(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _comment(request.user, comment_id)
     if not rules.can_delete_comment(request.user, comment):
         raise PermissionDenied(_("Seul·e l'auteur·e peut supprimer ce commentaire."))
     if request.method == "POST":
@@ -212,7 +220,7 @@ def _reason_page(request, comment, *, act, title, button, success, danger=False)
 @require_POST
 def comment_react(request, comment_id: int):
     """One button per reaction; pressing one's current reaction again withdraws it."""
-    comment = _comment(comment_id)
+    comment = _comment(request.user, comment_id)
     kind = request.POST.get("kind", "")
     current = comment.reactions.filter(person=request.user).values_list("kind", flat=True).first()
     if current is not None and current == kind:
@@ -227,7 +235,7 @@ def comment_react(request, comment_id: int):
 
 @login_required
 def comment_report(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _comment(request.user, comment_id)
     return _reason_page(
         request,
         comment,
@@ -242,7 +250,7 @@ def comment_report(request, comment_id: int):
 
 @login_required
 def comment_hide(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _moderated(comment_id)
     if not rules.can_moderate(request.user):
         raise PermissionDenied(_("Seul le secrétariat modère les débats."))
     return _reason_page(
@@ -260,7 +268,7 @@ def comment_hide(request, comment_id: int):
 
 @login_required
 def comment_unhide(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _moderated(comment_id)
     if not rules.can_moderate(request.user):
         raise PermissionDenied(_("Seul le secrétariat modère les débats."))
     return _reason_page(
@@ -278,7 +286,7 @@ def comment_unhide(request, comment_id: int):
 @login_required
 @require_POST
 def reports_dismiss(request, comment_id: int):
-    comment = _comment(comment_id)
+    comment = _moderated(comment_id)
     _run(
         request,
         lambda: services.reports_dismiss(
@@ -292,7 +300,7 @@ def reports_dismiss(request, comment_id: int):
 @login_required
 @require_POST
 def thread_follow(request, thread_id: int):
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = get_object_or_404(selectors.visible_threads(request.user), pk=thread_id)
     target = thread.target
     if target is None:
         messages.error(request, _("Ce débat n'est rattaché à rien qu'on puisse suivre."))

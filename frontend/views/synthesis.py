@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from alliance.errors import AllianceError
 from deliberation.models import Comment, PinKind, SynthesisPin, Thread
+from deliberation.selectors import visible_threads
 from deliberation.synthesis import rules as synthesis_rules
 from deliberation.synthesis import selectors, services
 from deliberation.synthesis.consensus import Counts
@@ -184,14 +185,14 @@ def _page_context(request, thread: Thread, *, pin_form_error: dict | None = None
 
 
 def synthesis(request, thread_id: int):
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = get_object_or_404(visible_threads(request.user), pk=thread_id)
     return render(request, "synthesis/synthesis.html", _page_context(request, thread))
 
 
 @login_required
 @require_POST
 def synthesis_pin(request, thread_id: int):
-    thread = get_object_or_404(Thread, pk=thread_id)
+    thread = get_object_or_404(visible_threads(request.user), pk=thread_id)
     form = PinForm(request.POST)
     error, status = None, 400
     if form.is_valid():
@@ -243,7 +244,9 @@ def synthesis_unpin(request, thread_id: int, pin_id: int):
 @require_POST
 def point_mark(request, comment_id: int):
     """Mark (`is_point=1`) or unmark (`is_point=0`) a comment; back to `next` or the debate."""
-    comment = get_object_or_404(Comment, pk=comment_id)
+    comment = get_object_or_404(
+        Comment.objects.filter(thread__in=visible_threads(request.user)), pk=comment_id
+    )
     is_point = request.POST.get("is_point") == "1"
     try:
         services.point_mark(actor=request.user, comment=comment, is_point=is_point)
