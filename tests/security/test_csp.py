@@ -36,6 +36,10 @@ def test_the_policy_forbids_inline_scripts_and_styles():
         ({}, "'self' ws://testserver"),
         ({"HTTP_HOST": "localhost:8000"}, "'self' ws://localhost:8000"),
         ({"secure": True}, "'self' wss://testserver"),
+        (  # behind the TLS proxy, which passes the Host on
+            {"HTTP_X_FORWARDED_PROTO": "https", "HTTP_HOST": "testserver"},
+            "'self' wss://testserver",
+        ),
     ],
 )
 def test_sockets_may_connect_to_the_sites_own_origin_only(client, extra, connect):
