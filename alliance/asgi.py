@@ -15,9 +15,9 @@ django_asgi_app = get_asgi_application()  # populate the app registry before imp
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from alliance import daphne_tuning  # noqa: E402
+from alliance.origin import SiteOriginValidator  # noqa: E402
 from alliance.routing import websocket_urlpatterns  # noqa: E402
 
 daphne_tuning.install()  # before daphne listens (alliance/daphne_tuning.py)
@@ -25,8 +25,7 @@ daphne_tuning.install()  # before daphne listens (alliance/daphne_tuning.py)
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
-        ),
+        # scheme, host and port of the Origin are the site's (alliance/origin.py)
+        "websocket": SiteOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
     }
 )

@@ -1,10 +1,13 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import Http404
 
 from alliance import unavailable
 
 # No inline scripts anywhere: pages load their JavaScript from /static/ and pass data through
-# data-* attributes or json_script blocks (which are not executed).
+# data-* attributes or json_script blocks (which are not executed). Sockets connect to the site's
+# own origin only: `{socket}` is ws(s)://<the request's host> (older browsers do not count
+# ws: as 'self'), never any ws: or wss: host.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -12,7 +15,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
-        "connect-src 'self' ws: wss:",
+        "connect-src 'self' {socket}",
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
@@ -21,14 +24,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+def content_security_policy(request) -> str:
+    """The policy for this request: its sockets may reach this site's own origin only."""
+    policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
+    try:
+        socket = f"{'wss' if request.is_secure() else 'ws'}://{request.get_host()}"
+    except DisallowedHost:  # answered 400 anyway: no socket origin to name
+        socket = ""
+    return policy.replace(" {socket}", f" {socket}" if socket else "")
+
+
 class ContentSecurityPolicyMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        policy = getattr(settings, "CONTENT_SECURITY_POLICY", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Content-Security-Policy", policy)
+        response.headers.setdefault("Content-Security-Policy", content_security_policy(request))
         return response
 
 

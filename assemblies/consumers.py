@@ -26,7 +26,7 @@ from alliance import unavailable
 from alliance.errors import AllianceError
 from alliance.per_loop import PerLoop
 from alliance.ws import CLOSE_FLOOD, CLOSE_SESSION_REVOKED, DirectDispatch, FloodGuard, person_group
-from assemblies import fanout, vote_queue
+from assemblies import fanout, ids, vote_queue
 from assemblies.casting import BallotRequest
 from assemblies.models import Assembly
 from assemblies.rules import can_view_assembly
@@ -83,7 +83,7 @@ class BadMessage(Exception):
 
 
 def _is_id(value) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return ids.is_id(value)  # in 1..2**63-1: bools, floats, NaN and Infinity are refused
 
 
 def parse_message(text: str) -> dict:

@@ -1,4 +1,8 @@
-"""The procès-verbal of an assembly (Markdown) and its CSV exports."""
+"""The procès-verbal of an assembly (Markdown) and its CSV exports.
+
+Every value a person wrote (names, titles, labels, places) goes through `md`, so that it reads
+as literal text in the procès-verbal and can forge no heading, link, table or HTML.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from alliance.csv_safe import csv_text
+from alliance.markdown import markdown_escape as md
 from assemblies import selectors, tallying
 from assemblies.models import Assembly, Attendance, Poll
 
@@ -49,7 +54,7 @@ def _agenda_lines(assembly: Assembly) -> list[str]:
     items = list(assembly.agenda.all())
     if not items:
         return []
-    return [f"## {_('Ordre du jour')}", "", *(f"{i.position}. {i.title}" for i in items), ""]
+    return [f"## {_('Ordre du jour')}", "", *(f"{i.position}. {md(i.title)}" for i in items), ""]
 
 
 def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -> str:
@@ -58,10 +63,10 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
     state = selectors.presence(assembly)
     presence = state.as_payload()
     lines = [
-        f"# {_('Procès-verbal')} : {assembly.title}",
+        f"# {_('Procès-verbal')} : {md(assembly.title)}",
         "",
         f"{formats.date_format(assembly.starts_on)} – {formats.date_format(assembly.ends_on)}"
-        + (f", {assembly.place}" if assembly.place else ""),
+        + (f", {md(assembly.place)}" if assembly.place else ""),
         "",
         *_agenda_lines(assembly),
         f"## {_('Présences')}",
@@ -83,15 +88,15 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
         "",
     ]
     for row in selectors.attendance_rows(assembly):
-        lines.append(f"- {row.organisation.name} ({row.delegate.display_name})")
+        lines.append(f"- {md(row.organisation.name)} ({md(row.delegate.display_name)})")
     for proxy in selectors.represented_rows(assembly, state):
         lines.append(
             "- "
             + _("%(giver)s, représentée par %(holder)s (%(holder_cae)s)")
             % {
-                "giver": proxy.giver.name,
-                "holder": proxy.holder.display_name,
-                "holder_cae": proxy.holder.organisation.name,
+                "giver": md(proxy.giver.name),
+                "holder": md(proxy.holder.display_name),
+                "holder_cae": md(proxy.holder.organisation.name),
             }
         )
     lines += ["", f"## {_('Votes')}", ""]
@@ -100,7 +105,7 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
         part = result["participation"]
         head = selectors.ledger_head(poll)
         lines += [
-            f"### {poll.title}",
+            f"### {md(poll.title)}",
             "",
             f"{poll.get_method_display()}"
             + (f" ; {poll.get_threshold_display()}" if poll.threshold else "")
@@ -115,10 +120,10 @@ def minutes_markdown(assembly: Assembly, *, include_unpublished: bool = False) -
             },
             "",
         ]
-        lines += [f"- {label} : {value}" for label, value in total_lines(poll, result)]
+        lines += [f"- {md(label)} : {md(value)}" for label, value in total_lines(poll, result)]
         lines += [
             "",
-            f"**{_('Résultat')}** : {outcome_text(poll, result)}",
+            f"**{_('Résultat')}** : {md(outcome_text(poll, result))}",
             "",
             f"{_('Empreinte du registre')} : `{head}`",
             "",

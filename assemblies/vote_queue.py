@@ -11,7 +11,9 @@ Each vote still gets its own answer: its `CastResult`, or the `AllianceError` th
 An error of the whole batch (the database gone) is every vote's answer, and nothing of that
 batch was written, so every client may send its vote again. When the database is unreachable
 the votes waiting for the next batch get that answer at once too, rather than each batch
-waiting for a connection in turn.
+waiting for a connection in turn. Any other error of a batch (a bug, one request the database
+chokes on) rolled the batch back too: its votes are then cast again one by one, so that only
+the vote that fails gets an error (`server_error`: send it again) and the others are cast.
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ class VoteQueue:
                     # and so does every vote waiting now, at once: a batch each would make the
                     # last vote wait the pool's timeout once per batch before it (tests/faults).
                     batch, self.waiting = batch + self.waiting, []
-                outcomes = [error] * len(batch)
+                    outcomes = [error] * len(batch)
+                else:  # nothing of the batch was written: each vote again, on its own
+                    outcomes = await self.one_by_one(batch, error)
             for (_request, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():  # its connection closed meanwhile; the vote may be cast
                     continue
@@ -63,6 +67,19 @@ class VoteQueue:
                     future.set_exception(outcome)
                 else:
                     future.set_result(outcome)
+
+    async def one_by_one(self, batch, error: Exception) -> list:
+        """The outcome of each request cast alone: only the one that fails gets an error."""
+        if len(batch) == 1:
+            return [error]
+        outcomes = []
+        for request, _future in batch:
+            try:
+                (outcome,) = await cast_batch([request])
+            except Exception as alone:  # its answer: `server_error`, logged (consumers.py)
+                outcome = alone
+            outcomes.append(outcome)
+        return outcomes
 
 
 queues = PerLoop(VoteQueue)

@@ -11,6 +11,12 @@ from django.test import Client
 from alliance.asgi import application
 
 ORIGIN = b"http://testserver"
+HOST = b"testserver"  # the Host of the site the test client reaches: ORIGIN is its own origin
+
+
+def site_headers(origin=ORIGIN, host=HOST) -> list[tuple[bytes, bytes]]:
+    """The Origin and Host headers a browser on the site sends with its handshake."""
+    return [(name, value) for name, value in ((b"origin", origin), (b"host", host)) if value]
 
 
 def session_cookie(user) -> str:
@@ -19,10 +25,8 @@ def session_cookie(user) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
-def communicator(assembly_id, *, cookie=None, origin=ORIGIN, language=None):
-    headers = []
-    if origin is not None:
-        headers.append((b"origin", origin))
+def communicator(assembly_id, *, cookie=None, origin=ORIGIN, host=HOST, language=None):
+    headers = site_headers(origin, host)
     if cookie is not None:
         headers.append((b"cookie", cookie.encode()))
     if language is not None:

@@ -138,6 +138,17 @@ async def test_a_refused_vote_answers_its_code_and_keeps_the_connection(
         ('{"type": "vote", "poll": "1", "organisation": 1, "choice": "yes"}', "invalid_message"),
         ('{"type": "vote", "poll": 1, "organisation": true, "choice": "yes"}', "invalid_message"),
         ('{"type": "vote", "poll": 1, "organisation": 1}', "invalid_message"),
+        (
+            '{"type": "vote", "poll": 9223372036854775808, "organisation": 1, "choice": "yes"}',
+            "invalid_message",
+        ),  # 2**63: past a bigint key
+        ('{"type": "vote", "poll": 0, "organisation": 1, "choice": "yes"}', "invalid_message"),
+        ('{"type": "vote", "poll": 1.0, "organisation": 1, "choice": "yes"}', "invalid_message"),
+        ('{"type": "vote", "poll": NaN, "organisation": 1, "choice": "yes"}', "invalid_message"),
+        (
+            '{"type": "vote", "poll": 1, "organisation": -Infinity, "choice": "y"}',
+            "invalid_message",
+        ),
         ('{"type": "ping", "request_id": 12}', "invalid_message"),
         ('{"type": "auth"}', "invalid_message"),
         ("", "invalid_json"),

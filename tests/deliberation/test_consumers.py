@@ -61,10 +61,10 @@ def test_a_bad_origin_is_refused_by_the_application(thread, member):
 
 async def _a_bad_origin_is_refused_by_the_application(thread, member):
     from alliance.asgi import application
+    from tests.assemblies.live_helpers import site_headers
 
-    communicator = WebsocketCommunicator(
-        application, f"/ws/threads/{thread.pk}/", headers=[(b"origin", b"http://evil.example")]
-    )
+    headers = site_headers(origin=b"http://evil.example")
+    communicator = WebsocketCommunicator(application, f"/ws/threads/{thread.pk}/", headers=headers)
     connected, _code = await communicator.connect()
     assert not connected
 

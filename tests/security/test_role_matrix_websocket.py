@@ -21,14 +21,13 @@ from alliance.routing import websocket_urlpatterns
 from assemblies import services as assemblies_services
 from assemblies.consumers import AssemblyConsumer
 from deliberation.consumers import ThreadConsumer
-from tests.assemblies.live_helpers import session_cookie
+from tests.assemblies.live_helpers import session_cookie, site_headers
 from tests.security.role_matrix import WEBSOCKET, WS_CLOSES, WS_REFUSALS
 from tests.security.roles_world import ROLES, SECRETARIAT, build
 from tests.security.test_role_matrix import expected, verdict
 
 # --- WebSocket ------------------------------------------------------------------------------
 
-ORIGIN = (b"origin", b"http://testserver")
 CONSUMERS = {"assemblies": AssemblyConsumer, "threads": ThreadConsumer}
 
 
@@ -81,7 +80,7 @@ async def _answer(comm, wanted: set[str]) -> str:
 async def websocket_check(action, world, role, credentials) -> str:
     channel, kind = action.split(" ")
     target = world.assembly if channel == "assemblies" else world.thread
-    headers = [ORIGIN]
+    headers = site_headers()
     session, token = credentials.get(role, (None, "not-a-token"))
     if session and kind != "auth":
         headers.append((b"cookie", session.encode()))

@@ -160,3 +160,62 @@ def test_a_careless_consumer_fails_every_check(check):
 
     with pytest.raises(AssertionError):
         run(scenario)
+
+
+# Scheme, host and port of the Origin must be the site's (alliance/origin.py): (Origin, Host,
+# other headers, settings). The site is reached as Host says; it is https when it redirects
+# to https, when the proxy says so (X-Forwarded-Proto) or when the socket is wss.
+SECURE = {"SECURE_SSL_REDIRECT": True}
+FORWARDED = [(b"x-forwarded-proto", b"https")]
+REFUSED_ORIGINS = {
+    "other port": (b"http://testserver:8080", b"testserver", [], {}),
+    "other port, both given": (b"http://testserver:8000", b"testserver:8001", [], {}),
+    "other scheme (https page, http site)": (b"https://testserver", b"testserver", [], {}),
+    "other scheme (http page, https site)": (b"http://testserver", b"testserver", [], SECURE),
+    "other scheme (http page, site behind TLS)": (
+        b"http://testserver",
+        b"testserver",
+        FORWARDED,
+        {},
+    ),
+    "other host, both allowed": (b"http://localhost", b"testserver", [], {}),
+    "host not allowed": (b"http://evil.example", b"evil.example", [], {}),
+    "no Host": (b"http://testserver", None, [], {}),
+    "a path": (b"http://testserver/x", b"testserver", [], {}),
+    "credentials": (b"http://a@testserver", b"testserver", [], {}),
+}
+ACCEPTED_ORIGINS = {
+    "the exact origin": (b"http://testserver", b"testserver", [], {}),
+    "the default port spelt out": (b"http://testserver:80", b"testserver", [], {}),
+    "a port": (b"http://localhost:8000", b"localhost:8000", [], {}),
+    "https site": (b"https://testserver", b"testserver", [], SECURE),
+    "behind a TLS proxy": (b"https://testserver", b"testserver:443", FORWARDED, {}),
+}
+
+
+def _origin_headers(origin, host, extra):
+    return [(b"origin", origin), *([(b"host", host)] if host else []), *extra]
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("origin", "host", "extra", "overrides"), REFUSED_ORIGINS.values(), ids=list(REFUSED_ORIGINS)
+)
+def test_an_origin_of_another_scheme_host_or_port_is_refused(
+    settings, origin, host, extra, overrides
+):
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    # Past the check, the router would raise "No route found" for this path: refused before.
+    assert not run(connects, "/ws/no-such-route/", _origin_headers(origin, host, extra))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("origin", "host", "extra", "overrides"), ACCEPTED_ORIGINS.values(), ids=list(ACCEPTED_ORIGINS)
+)
+def test_the_sites_exact_origin_is_accepted(settings, origin, host, extra, overrides):
+    for name, value in overrides.items():
+        setattr(settings, name, value)
+    with pytest.raises(ValueError, match="No route found"):  # past the origin check
+        run(connects, "/ws/no-such-route/", _origin_headers(origin, host, extra))
