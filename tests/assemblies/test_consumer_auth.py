@@ -46,6 +46,7 @@ async def test_a_session_gets_the_state_at_once_with_the_entitled_count(assembly
         "seq": 0,
         "ballots": 0,
         "weight_cast": "0.00",
+        "hidden": False,
         "totals": {"yes": "0.00", "no": "0.00", "abstain": "0.00"},
     }
     await comm.disconnect()

@@ -255,6 +255,7 @@ async def test_the_group_is_left_on_disconnect(assembly, member, monkeypatch):
     assert sorted(group for group, _ in left) == [
         f"assembly-{assembly.pk}",
         f"assembly-{assembly.pk}-tallies",
+        f"person-{member.pk}",
     ]
     assert fanout.relay_count() == 0
     # Nothing is delivered to the channel any more.
