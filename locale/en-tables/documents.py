@@ -186,6 +186,6 @@ EN = {
     "L'objet de rattachement est introuvable.": "The object this document should belong to was not found.",
     "Nouvelle remarque sur « %(title)s »": "New remark on “%(title)s”",
     "Relecture close depuis le %(date)s : le comité de pilotage prépare la suite.": "Review closed since %(date)s: the steering committee is preparing what comes next.",
-    'Le fichier décompressé dépasserait %(max)s Mo : il est refusé.': 'Unpacked, the file would exceed %(max)s MB: it is refused.',
-    'Le fichier de cette pièce jointe est introuvable.': 'The file of this attachment cannot be found.',
+    "Le fichier décompressé dépasserait %(max)s Mo : il est refusé.": "Unpacked, the file would exceed %(max)s MB: it is refused.",
+    "Le fichier de cette pièce jointe est introuvable.": "The file of this attachment cannot be found.",
 }
