@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from alliance.asgi import application
 from alliance.ws import CLOSE_SESSION_REVOKED
 from tests.assemblies.factories import AssemblyFactory
-from tests.assemblies.live_helpers import ORIGIN, communicator, receive_until
+from tests.assemblies.live_helpers import communicator, receive_until, site_headers
 from tests.deliberation.factories import a_thread
 from tests.factories import TEST_PASSWORD, DelegateFactory
 
@@ -54,7 +54,7 @@ async def token_socket(assembly, key: str):
 
 
 async def thread_socket(thread, client: Client):
-    headers = [(b"origin", ORIGIN), (b"cookie", cookie_of(client).encode())]
+    headers = [*site_headers(), (b"cookie", cookie_of(client).encode())]
     comm = WebsocketCommunicator(application, f"/ws/threads/{thread.pk}/", headers=headers)
     assert (await comm.connect())[0]
     return comm
@@ -201,7 +201,7 @@ async def test_a_socket_opened_on_an_ended_session_is_not_signed_in(people, room
     assert (await comm.connect())[0]  # accepted as anonymous, to send a token ...
     await comm.send_json_to({"type": "sync"})
     assert (await closed_with(comm))[1] == 4401  # ... not signed in by the ended session
-    headers = [(b"origin", ORIGIN), (b"cookie", cookie.encode())]
+    headers = [*site_headers(), (b"cookie", cookie.encode())]
     thread_comm = WebsocketCommunicator(application, f"/ws/threads/{thread.pk}/", headers=headers)
     connected, code = await thread_comm.connect()
     assert not connected and code == 4403

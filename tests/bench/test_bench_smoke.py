@@ -45,7 +45,9 @@ def assert_correct(result: dict) -> None:
     assert throughput["sustained"]["errors"] == {} and throughput["burst"]["errors"] == {}
     api = {m: r["value"] for (s, m), r in rows.items() if s.startswith("API")}
     assert api["non-200 answers"] == 0
-    assert 1 <= api["queries per request"] <= 3, "the API page's queries were not counted"
+    # 3 before issue 15; the debate's visibility check (its object's rule) costs 2 more: the
+    # thread's existence under the rule and the reader's CAE (docs/PERFORMANCE.md, API).
+    assert 1 <= api["queries per request"] <= 5, "the API page's queries were not counted"
     pages = next(
         r for (s, m), r in rows.items() if s.startswith("proposal page") and "queries" in m
     )
