@@ -127,7 +127,9 @@ def test_the_consultation_exports_carry_no_formula(payload, secretariat):
     consultation = ConsultationFactory(
         slug="priorites", questions=[payload], axes=[payload, "Promotion"]
     )
-    organisation = OrganisationFactory(name=payload, networks=[NetworkFactory(acronym=payload)])
+    organisation = OrganisationFactory(
+        name=payload, networks=[NetworkFactory(acronym=payload[:40])]
+    )  # sigle: 40 characters
     answer(
         consultation,
         axis_ids(consultation),
