@@ -110,6 +110,18 @@ class User(AbstractUser):
     )
     is_steering_committee = models.BooleanField(_("comité de pilotage"), default=False)
     is_secretariat = models.BooleanField(_("secrétariat"), default=False)
+    is_referent = models.BooleanField(
+        _("référent·e de la CAE"),
+        default=False,
+        help_text=_("Gère les personnes de sa CAE : invite, retire, désigne ses délégué·es."),
+    )
+    language = models.CharField(
+        _("langue"),
+        max_length=8,
+        choices=[("fr", "Français"), ("en", "English")],
+        default="fr",
+        help_text=_("Langue des pages et des courriels de la personne."),
+    )
 
     class Meta:
         verbose_name = _("personne")
@@ -119,7 +131,12 @@ class User(AbstractUser):
                 condition=Q(is_delegate=False) | Q(organisation__isnull=False),
                 name="user_delegate_has_organisation",
                 violation_error_message=_("Un·e délégué·e doit appartenir à une CAE."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(is_referent=False) | Q(organisation__isnull=False),
+                name="user_referent_has_organisation",
+                violation_error_message=_("Un·e référent·e doit appartenir à une CAE."),
+            ),
         ]
 
     def __str__(self):
@@ -128,3 +145,46 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+
+# The flags a role change may touch, in the order pages show them.
+ROLE_FLAGS = ("is_delegate", "is_referent", "is_steering_committee", "is_secretariat")
+
+
+class RoleChange(models.Model):
+    """One change of one role of one person: who changed it, when, from what to what.
+
+    Written by `alliance.services.person_roles_set` only; never edited. `actor` is null when a
+    command (an import, the demo) made the change."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("personne"), related_name="role_changes", on_delete=models.CASCADE
+    )
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("par"),
+        related_name="role_changes_made",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    role = models.CharField(_("rôle"), max_length=32, choices=[(f, f) for f in ROLE_FLAGS])
+    granted = models.BooleanField(_("accordé"))
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name=_("CAE"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        help_text=_("La CAE de la personne au moment du changement."),
+    )
+    at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("changement de rôle")
+        verbose_name_plural = _("changements de rôle")
+
+    def __str__(self):
+        return f"{self.person_id} {self.role} {'+' if self.granted else '-'}"

@@ -50,6 +50,11 @@ def is_delegate(user) -> bool:
     return is_member(user) and user.is_delegate
 
 
+def is_referent_of(user, organisation: Organisation) -> bool:
+    """The CAE's referent (gestionnaire) manages its people and names its delegates."""
+    return is_member_of(user, organisation) and user.is_referent
+
+
 def speaks_for_network(user, network: Network) -> bool:
     """Delegates of a CAE of the network speak for it; so do steering committee members."""
     if is_steering_committee(user):
@@ -77,3 +82,27 @@ def can_lift_login_locks(user: User) -> bool:
 def can_view_people(user: User) -> bool:
     """People's names are for signed-in members of the alliance, not for the public."""
     return is_authenticated(user)
+
+
+def can_manage_people_of(user: User, organisation: Organisation | None) -> bool:
+    """Invite people into this CAE, remove them, name its delegates. `None`: people of no CAE,
+    which only the secretariat manages."""
+    if is_secretariat(user):
+        return True
+    return organisation is not None and is_referent_of(user, organisation)
+
+
+# Roles a CAE's referent may grant or withdraw for its own people; the others are the
+# secretariat's (platform roles).
+REFERENT_ROLES = frozenset({"is_delegate", "is_referent"})
+
+
+def can_set_role(user: User, person: User, role: str) -> bool:
+    if is_secretariat(user):
+        return True
+    return role in REFERENT_ROLES and can_manage_people_of(user, person.organisation)
+
+
+def can_view_role_changes(user: User) -> bool:
+    """The journal of every role change, for the whole alliance."""
+    return is_secretariat(user)

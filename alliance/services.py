@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from rest_framework.authtoken.models import Token
 
-from alliance.errors import InvalidInput
+from alliance import rules
+from alliance.errors import InvalidInput, NotAllowed
 from alliance.events import send_event_on_commit
-from alliance.models import Network, Organisation, User
+from alliance.models import ROLE_FLAGS, Network, Organisation, RoleChange, User
 from alliance.ws import person_group
 
 ORGANISATION_FIELDS = ("name", "city", "region", "website", "entrepreneurs_count", "active")
@@ -114,3 +115,58 @@ def user_profile_update(*, user: User, first_name: str, last_name: str, email: s
         ) from exc
     user.save(update_fields=["first_name", "last_name", "email"])
     return user
+
+
+# Roles that need a CAE: one acts for it.
+ROLES_NEEDING_A_CAE = ("is_delegate", "is_referent")
+
+
+def person_roles_set(*, actor: User | None, person: User, **flags: bool) -> list[RoleChange]:
+    """Grant or withdraw roles of `person` (`is_delegate=True`, `is_referent=False`...), and
+    record one `RoleChange` per flag that really changed; an unchanged flag records nothing.
+
+    `actor` None is a command (an import, the demo): no rule is asked. Otherwise
+    `rules.can_set_role` decides for each flag. The person's row is locked for the change, so
+    two changes at once are both recorded with the right "before"."""
+    unknown = sorted(set(flags) - set(ROLE_FLAGS))
+    if unknown:
+        raise InvalidInput(
+            _("Rôle inconnu : %(roles)s.") % {"roles": ", ".join(unknown)},
+            code="unknown_role",
+            details={"roles": unknown},
+        )
+    if any(not isinstance(value, bool) for value in flags.values()):
+        raise InvalidInput(_("Un rôle est accordé (vrai) ou retiré (faux)."), code="invalid_role")
+    with transaction.atomic():
+        person = User.objects.select_for_update(of=("self",)).get(pk=person.pk)
+        changed = {role: value for role, value in flags.items() if getattr(person, role) != value}
+        if actor is not None:
+            refused = [role for role in changed if not rules.can_set_role(actor, person, role)]
+            if refused:
+                raise NotAllowed(
+                    _("Vous ne pouvez pas changer ce rôle de cette personne."),
+                    code="role_not_allowed",
+                    details={"roles": refused},
+                )
+        if person.organisation_id is None and any(
+            changed.get(role) for role in ROLES_NEEDING_A_CAE
+        ):
+            raise InvalidInput(
+                _("Ce rôle s'exerce pour une CAE : la personne n'appartient à aucune CAE."),
+                code="role_needs_organisation",
+            )
+        if not changed:
+            return []
+        for role, value in changed.items():
+            setattr(person, role, value)
+        person.save(update_fields=list(changed))
+        return RoleChange.objects.bulk_create(
+            RoleChange(
+                person=person,
+                actor=actor,
+                role=role,
+                granted=value,
+                organisation_id=person.organisation_id,
+            )
+            for role, value in changed.items()
+        )
