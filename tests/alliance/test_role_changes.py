@@ -69,3 +69,37 @@ def test_a_person_of_no_cae_cannot_be_made_delegate_or_referent():
     assert refused.value.code == "role_needs_organisation"
     person.refresh_from_db()
     assert not person.is_referent
+
+
+def test_a_role_changed_in_the_django_admin_is_traced_with_the_admin_as_actor(client):
+    from django.urls import reverse
+
+    from tests.factories import AdminFactory
+
+    admin = AdminFactory()
+    person = UserFactory()
+    client.force_login(admin)
+    page = client.get(reverse("admin:alliance_user_change", args=[person.pk]))
+    form = page.context["adminform"].form
+    data = {
+        name: form.initial.get(name) if form.initial.get(name) is not None else ""
+        for name in form.fields
+    }
+    data.update(
+        {
+            "is_delegate": "on",
+            "is_referent": "on",
+            "organisation": person.organisation_id,
+            "last_login_0": "",
+            "last_login_1": "",
+            "date_joined_0": person.date_joined.strftime("%d/%m/%Y"),
+            "date_joined_1": person.date_joined.strftime("%H:%M:%S"),
+        }
+    )
+    data = {key: value for key, value in data.items() if value not in (False, None)}
+    data.pop("groups", None)
+    data.pop("user_permissions", None)
+    response = client.post(reverse("admin:alliance_user_change", args=[person.pk]), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    traced = {(c.role, c.granted, c.actor_id) for c in RoleChange.objects.filter(person=person)}
+    assert traced == {("is_delegate", True, admin.pk), ("is_referent", True, admin.pk)}
